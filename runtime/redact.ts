@@ -1,0 +1,102 @@
+/**
+ * One redaction layer: every log line, message, audit record and result passes through it.
+ *
+ * Two rules, applied together:
+ * 1. known secret values (inputs declared secret, connection credentials, tokens met while
+ *    running, generated passwords) are replaced by `***` wherever they appear in text;
+ * 2. values under sensitive names (`Authorization`, `password`, `client_secret`, `token`, ...)
+ *    are replaced whatever they are, so a secret the runtime never saw is masked too.
+ */
+
+export const MASK = "***";
+
+/** Secrets shorter than this are not searched for in text: masking "a" would garble every message. */
+const MIN_SECRET_LENGTH = 4;
+
+const SENSITIVE_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key|password|passwd|secret|client[-_]?secret|token|access[-_]?token|refresh[-_]?token|id[-_]?token|authorizationtoken|.*password|.*secret)$/i;
+
+/** True for header names and object keys whose values are always masked. */
+export function isSensitiveKey(key: string): boolean {
+  return SENSITIVE_KEY.test(key.replace(/\s+/g, ""));
+}
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+  private pattern: RegExp | undefined;
+  private readonly parent: Redactor | undefined;
+
+  constructor(parent?: Redactor) {
+    this.parent = parent;
+  }
+
+  /** Remembers a secret value (and its URL- and Base64-encoded forms, which leak the same way). */
+  addSecret(value: string | undefined | null): void {
+    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH) return;
+    const before = this.secrets.size;
+    this.secrets.add(value);
+    const encoded = encodeURIComponent(value);
+    if (encoded !== value) this.secrets.add(encoded);
+    if (before !== this.secrets.size) this.pattern = undefined;
+  }
+
+  /** A child that masks everything this one masks, plus its own secrets (one per run). */
+  child(): Redactor {
+    return new Redactor(this);
+  }
+
+  /** Masks every known secret in a text, and sensitive header/field values written in it. */
+  maskText(text: string): string {
+    let out = this.parent ? this.parent.maskText(text) : text;
+    const pattern = this.secretPattern();
+    if (pattern) out = out.replace(pattern, MASK);
+    return maskInlineCredentials(out);
+  }
+
+  /** A deep copy with secrets masked in every string and sensitive keys' values replaced. */
+  mask<T>(value: T): T {
+    return this.maskValue(value, 0) as T;
+  }
+
+  private maskValue(value: unknown, depth: number): unknown {
+    if (typeof value === "string") return this.maskText(value);
+    if (value === null || typeof value !== "object" || depth > 64) return value;
+    if (Array.isArray(value)) return value.map((item) => this.maskValue(item, depth + 1));
+    if (typeof (value as { toJSON?: unknown }).toJSON === "function" && !isRecord(value)) {
+      return this.maskValue((value as { toJSON(): unknown }).toJSON(), depth + 1);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      out[key] = isSensitiveKey(key) && item !== null && item !== "" && typeof item !== "boolean" ? MASK : this.maskValue(item, depth + 1);
+    }
+    return out;
+  }
+
+  private secretPattern(): RegExp | undefined {
+    if (this.pattern || this.secrets.size === 0) return this.pattern;
+    // Longest first, so a secret that contains another is masked whole.
+    const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.pattern = new RegExp(alternatives.join("|"), "g");
+    return this.pattern;
+  }
+}
+
+function isRecord(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Masks credentials written inline in text: `Authorization: Bearer x`, `Basic x`,
+ * `user:password@` in URLs, and `password=x` / `client_secret=x` form fields.
+ */
+function maskInlineCredentials(text: string): string {
+  return text
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/g, `$1 ${MASK}`)
+    .replace(/(\b(?:authorization|proxy-authorization|cookie|x-api-key)\s*:\s*)(?!\*\*\*)[^\r\n]+/gi, `$1${MASK}`)
+    .replace(/(\/\/[^/\s:@]+:)[^@/\s]+@/g, `$1${MASK}@`)
+    .replace(/\b((?:client_secret|password|access_token|refresh_token)=)[^&\s"']+/gi, `$1${MASK}`);
+}
