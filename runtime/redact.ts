@@ -46,10 +46,29 @@ export class Redactor {
 
   /** Masks every known secret in a text, and sensitive header/field values written in it. */
   maskText(text: string): string {
-    let out = this.parent ? this.parent.maskText(text) : text;
+    return maskInlineCredentials(this.maskSecretValues(text));
+  }
+
+  /**
+   * A deep copy with only the known secret values masked: for outputs, whose field names are
+   * the user's business (a `token` field a later action needs is not masked by its name).
+   */
+  maskKnownSecrets<T>(value: T): T {
+    const walk = (item: unknown, depth: number): unknown => {
+      if (typeof item === "string") return this.maskSecretValues(item);
+      if (item === null || typeof item !== "object" || depth > 64) return item;
+      if (Array.isArray(item)) return item.map((entry) => walk(entry, depth + 1));
+      const out: Record<string, unknown> = {};
+      for (const [key, entry] of Object.entries(item as Record<string, unknown>)) out[key] = walk(entry, depth + 1);
+      return out;
+    };
+    return walk(value, 0) as T;
+  }
+
+  private maskSecretValues(text: string): string {
+    const out = this.parent ? this.parent.maskSecretValues(text) : text;
     const pattern = this.secretPattern();
-    if (pattern) out = out.replace(pattern, MASK);
-    return maskInlineCredentials(out);
+    return pattern ? out.replace(pattern, MASK) : out;
   }
 
   /** A deep copy with secrets masked in every string and sensitive keys' values replaced. */

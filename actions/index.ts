@@ -1,0 +1,7 @@
+/**
+ * The built-in actions, listed explicitly: no directory scanning, so what ships is what is
+ * written here. Hosts add their own through `createRuntime({ actions })`.
+ */
+import type { ActionPlugin } from "../runtime/definition";
+
+export const builtInActions: readonly ActionPlugin[] = [];

@@ -1,0 +1,8 @@
+/**
+ * Commands beyond run/validate/actions, listed explicitly (directory, serve, test, bulk), each a
+ * factory of a commander Command.
+ */
+import type { Command } from "commander";
+import type { CliIo } from "./io";
+
+export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [];

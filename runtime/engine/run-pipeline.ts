@@ -1,0 +1,208 @@
+/**
+ * Runs a checked pipeline: actions in file order, `when`, `retry`, `continueOnError`,
+ * cancellation, and the result of SPEC 6. Everything the outside world sees passes through
+ * the run's redactor.
+ */
+import { performance } from "node:perf_hooks";
+import type { Answers } from "../answers";
+import { bindInputs, evaluateCondition } from "../binding/bind-inputs";
+import type { ActionContext, AuditSink, Logger, PipelineInfo, RunningUser } from "../context";
+import type { ActionPlugin } from "../definition";
+import { SiqError, toSiqError } from "../errors";
+import type { ReferenceIndex } from "../pipeline/references";
+import type { Pipeline, PipelineAction } from "../pipeline/types";
+import type { Redactor } from "../redact";
+import { toJson, type JsonValue, type Value } from "../values";
+import type { ActionResult, RunEvent, RunResult } from "./result";
+import { RunScope } from "./scope";
+
+/** Everything a run needs besides the pipeline and answers; built by the runtime. */
+export interface RunEnvironment {
+  plugins: readonly ActionPlugin[];
+  services: Omit<ActionContext, "action" | "pipeline" | "user" | "redactor" | "signal" | "dryRun" | "message" | "logger" | "audit"> & {
+    logger: Logger;
+    audit: AuditSink;
+  };
+  redactor: Redactor;
+  user: RunningUser;
+  signal: AbortSignal | undefined;
+  dryRun: ActionContext["dryRun"];
+  onEvent: ((event: RunEvent) => void) | undefined;
+}
+
+export async function runPipeline(pipeline: Pipeline, answers: Answers, env: RunEnvironment): Promise<RunResult> {
+  const started = performance.now();
+  const { redactor } = env;
+  const logger = maskedLogger(env.services.logger, redactor);
+  const audit = maskedAudit(env.services.audit, redactor);
+  const signal = env.signal ?? new AbortController().signal;
+  const index: ReferenceIndex = {
+    questions: pipeline.questions,
+    actions: pipeline.actions.map((action, i) => ({ name: action.name, outputs: env.plugins[i]?.definition.outputs.map((o) => o.name) })),
+  };
+  const scope = new RunScope(pipeline, answers, index, () => env.services.clock.now());
+  const info: PipelineInfo = {
+    name: pipeline.name,
+    file: pipeline.file,
+    baseDir: pipeline.baseDir,
+    connections: pipeline.connections as Record<string, JsonValue>,
+    culture: pipeline.culture,
+    timeZone: pipeline.timeZone,
+  };
+  const results: ActionResult[] = [];
+  let failed = false;
+  let stopped = false;
+  logger.log("info", "run.started", { pipeline: pipeline.name, user: env.user.username });
+
+  for (const action of pipeline.actions) {
+    const plugin = env.plugins[action.index];
+    const type = plugin?.definition.displayName ?? action.type;
+    if (stopped || !plugin) {
+      results.push(finish(env, { name: action.name, type, status: "not-run" }, action.index));
+      continue;
+    }
+    if (signal.aborted) {
+      results.push(finish(env, failure(action.name, type, 0, 0, cancelled()), action.index));
+      stopped = true;
+      failed = true;
+      continue;
+    }
+    const result = await runAction(action, plugin, type, { env, scope, info, logger, audit, signal });
+    results.push(finish(env, result, action.index));
+    if (result.status === "failed" && !action.continueOnError) {
+      failed = true;
+      stopped = true;
+    }
+  }
+
+  const result: RunResult = {
+    pipeline: pipeline.name,
+    status: failed ? "failed" : "succeeded",
+    durationMs: Math.round(performance.now() - started),
+    actions: results,
+  };
+  logger.log("info", "run.finished", { pipeline: pipeline.name, status: result.status, durationMs: result.durationMs });
+  return result;
+}
+
+interface ActionRun {
+  env: RunEnvironment;
+  scope: RunScope;
+  info: PipelineInfo;
+  logger: Logger;
+  audit: AuditSink;
+  signal: AbortSignal;
+}
+
+async function runAction(action: PipelineAction, plugin: ActionPlugin, type: string, run: ActionRun): Promise<ActionResult> {
+  const { env, scope, logger } = run;
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  if (action.when !== undefined) {
+    let runIt: boolean;
+    try {
+      runIt = evaluateCondition(action.when, scope, action.name);
+    } catch (error) {
+      return failure(action.name, type, 1, elapsed(), toSiqError(error), env.redactor);
+    }
+    if (!runIt) {
+      logger.log("info", "action.skipped", { action: action.name });
+      return { name: action.name, type, status: "skipped" };
+    }
+  }
+
+  const attempts = action.retry?.attempts ?? 1;
+  let wait = (action.retry?.waitSeconds ?? 1) * 1000;
+  const backoff = action.retry?.backoff ?? 1;
+  let lastError: SiqError | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    env.onEvent?.({ type: "action-started", index: action.index, name: action.name, attempt });
+    const messages: string[] = [];
+    try {
+      const inputs = bindInputs(plugin, action.inputs, {
+        action: action.name,
+        baseDir: run.info.baseDir,
+        scope,
+        onSecret: (value) => env.redactor.addSecret(value),
+      });
+      logger.log("debug", "action.started", { action: action.name, type, attempt });
+      const context: ActionContext = {
+        ...env.services,
+        action: { name: action.name, type, index: action.index },
+        pipeline: run.info,
+        user: env.user,
+        logger,
+        audit: run.audit,
+        redactor: env.redactor,
+        signal: run.signal,
+        dryRun: env.dryRun,
+        message: (text) => messages.push(env.redactor.maskText(text)),
+      };
+      const outcome = await plugin.handler(inputs, context);
+      scope.setOutputs(action.name, outcome.outputs);
+      for (const text of outcome.messages ?? []) messages.push(env.redactor.maskText(text));
+      logger.log("info", "action.succeeded", { action: action.name, attempt, durationMs: elapsed() });
+      return {
+        name: action.name,
+        type,
+        status: "succeeded",
+        attempts: attempt,
+        durationMs: elapsed(),
+        outputs: resultOutputs(plugin, outcome.outputs, env.redactor),
+        messages,
+      };
+    } catch (thrown) {
+      lastError = toSiqError(thrown);
+      if (run.signal.aborted) lastError = cancelled(thrown);
+      logger.log("warn", "action.failed", { action: action.name, attempt, code: lastError.code, message: lastError.message });
+      const more = attempt < attempts && lastError.retryable && !run.signal.aborted;
+      if (!more) return failure(action.name, type, attempt, elapsed(), lastError, env.redactor, messages);
+      try {
+        await env.services.clock.sleep(wait, run.signal);
+      } catch (error) {
+        return failure(action.name, type, attempt, elapsed(), cancelled(error), env.redactor, messages);
+      }
+      wait *= backoff;
+    }
+  }
+  // The loop always returns; this satisfies the compiler.
+  return failure(action.name, type, attempts, elapsed(), lastError ?? new SiqError("INTERNAL", "no attempt ran"), env.redactor);
+}
+
+/**
+ * Outputs as JSON for the result. Secrets met during the run are masked, except in outputs the
+ * action deliberately returns as secrets (a generated password): SPEC 6, "outputs aside".
+ */
+function resultOutputs(plugin: ActionPlugin, outputs: Readonly<Record<string, Value>>, redactor: Redactor): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const [name, value] of Object.entries(outputs)) {
+    const json = toJson(value);
+    const secret = plugin.definition.outputs.some((output) => output.name === name && output.secret);
+    out[name] = secret ? json : redactor.maskKnownSecrets(json);
+  }
+  return out;
+}
+
+function failure(name: string, type: string, attempts: number, durationMs: number, error: SiqError, redactor?: Redactor, messages: string[] = []): ActionResult {
+  const message = redactor ? redactor.maskText(error.message) : error.message;
+  return { name, type, status: "failed", attempts, durationMs, messages, error: { code: error.code, message } };
+}
+
+function cancelled(cause?: unknown): SiqError {
+  return new SiqError("CANCELLED", "The run was cancelled before this action finished; nothing after it ran.", { cause });
+}
+
+function finish(env: RunEnvironment, result: ActionResult, index: number): ActionResult {
+  env.onEvent?.({ type: "action-finished", index, result });
+  return result;
+}
+
+function maskedLogger(logger: Logger, redactor: Redactor): Logger {
+  return {
+    log: (level, event, fields) => logger.log(level, event, fields === undefined ? undefined : redactor.mask(fields)),
+  };
+}
+
+function maskedAudit(audit: AuditSink, redactor: Redactor): AuditSink {
+  return { record: (entry) => audit.record(redactor.mask(entry)) };
+}

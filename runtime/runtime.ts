@@ -1,0 +1,175 @@
+/**
+ * `createRuntime`: the object a host embeds. Every dependency (directory, token provider, audit
+ * sink, HTTP dispatcher, clock, logger) is injectable; the defaults suit a command-line run.
+ */
+import { Agent, type Dispatcher } from "undici";
+import { requireAnswers, type Answers } from "./answers";
+import type { AuditSink, Clock, DryRunRequest, Logger, RunningUser, RuntimeSettings, TokenProvider, UserDirectoryPort } from "./context";
+import type { ActionPlugin } from "./definition";
+import { SiqError } from "./errors";
+import { runPipeline } from "./engine/run-pipeline";
+import type { RunEvent, RunResult } from "./engine/result";
+import { checkPipeline } from "./pipeline/check";
+import { builtInRegistry, loadPipeline as loadPipelineFile, type LoadOptions } from "./pipeline/load";
+import { PipelineInvalidError, errorCount, type Problem } from "./pipeline/problems";
+import type { Pipeline } from "./pipeline/types";
+import { Redactor } from "./redact";
+import type { ActionRegistry } from "./registry";
+
+export interface RuntimeOptions {
+  /** Host actions, added to the built-ins. */
+  actions?: readonly ActionPlugin[];
+  /** The user directory (the embedded SQLite one, or the host's). */
+  directory?: UserDirectoryPort;
+  /** Gives SmartIQ tokens for users (SmartIQ API, Send Access Token). */
+  tokens?: TokenProvider;
+  /** Where audit records go (default: the directory's audit log when it has one, else nowhere). */
+  audit?: AuditSink;
+  /** The HTTP dispatcher; default one keep-alive undici Agent for this runtime. */
+  dispatcher?: Dispatcher;
+  clock?: Clock;
+  logger?: Logger;
+  settings?: Partial<RuntimeSettings>;
+}
+
+export interface RunOptions {
+  /** Answers keyed by question id, as in an answers file; converted by question type. */
+  answers?: Readonly<Record<string, unknown>> | Answers;
+  /** The running user's username; required when the runtime has a directory. */
+  user?: string;
+  signal?: AbortSignal;
+  /** Record each request instead of sending it, and change nothing. */
+  dryRun?: boolean | ((request: DryRunRequest) => void);
+  /** Progress: each action as it starts and finishes. */
+  onEvent?: (event: RunEvent) => void;
+}
+
+export interface Runtime {
+  readonly actions: ActionRegistry;
+  readonly settings: RuntimeSettings;
+  /** Masks secrets the runtime knows (connection credentials of loaded pipelines, tokens). */
+  readonly redactor: Redactor;
+  /** Loads and checks a pipeline file against this runtime's actions. */
+  loadPipeline(file: string, options?: Omit<LoadOptions, "actions">): Promise<Pipeline>;
+  /** Static problems of a pipeline against this runtime's actions (cached per pipeline). */
+  check(pipeline: Pipeline): readonly Problem[];
+  run(pipeline: Pipeline, options?: RunOptions): Promise<RunResult>;
+  /** Closes what the runtime opened itself (its default dispatcher). */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+export function defaultSettings(env: Readonly<Record<string, string | undefined>> = process.env): RuntimeSettings {
+  const limit = Number(env.SIQ_MAX_RESPONSE_BYTES);
+  return {
+    maxResponseBytes: Number.isInteger(limit) && limit > 0 ? limit : DEFAULT_MAX_RESPONSE_BYTES,
+    passwordPolicy: { length: 16, minNonAlphanumeric: 2 },
+  };
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason instanceof Error ? signal.reason : new SiqError("CANCELLED", "The run was cancelled."));
+        return;
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason instanceof Error ? signal.reason : new SiqError("CANCELLED", "The run was cancelled."));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};
+
+const silentLogger: Logger = { log: () => undefined };
+const noAudit: AuditSink = { record: () => undefined };
+
+export function createRuntime(options: RuntimeOptions = {}): Runtime {
+  const registry = builtInRegistry(options.actions ?? []);
+  const ownsDispatcher = options.dispatcher === undefined;
+  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 128 });
+  const settings: RuntimeSettings = { ...defaultSettings(), ...options.settings };
+  const redactor = new Redactor();
+  const audit = options.audit ?? (isAuditSink(options.directory) ? options.directory : noAudit);
+  const checked = new WeakMap<Pipeline, readonly Problem[]>();
+
+  const check = (pipeline: Pipeline): readonly Problem[] => {
+    let problems = checked.get(pipeline);
+    if (!problems) {
+      problems = checkPipeline(pipeline, registry, { unknownTypes: "error" });
+      checked.set(pipeline, problems);
+    }
+    return problems;
+  };
+
+  return {
+    actions: registry,
+    settings,
+    redactor,
+    loadPipeline: (file, loadOptions = {}) => loadPipelineFile(file, { ...loadOptions, actions: options.actions ?? [] }),
+    check,
+    async run(pipeline, runOptions = {}) {
+      const problems = check(pipeline);
+      if (errorCount(problems) > 0) throw new PipelineInvalidError(problems);
+      const answers = runOptions.answers instanceof Map ? (runOptions.answers as Answers) : requireAnswers(pipeline.questions, (runOptions.answers ?? {}) as Record<string, unknown>);
+      const user = resolveRunningUser(options.directory, runOptions.user);
+      const runRedactor = redactor.child();
+      registerConnectionSecrets(pipeline, runRedactor);
+      const dryRun = runOptions.dryRun === true ? () => undefined : runOptions.dryRun || undefined;
+      return runPipeline(pipeline, answers, {
+        plugins: pipeline.actions.map((action) => registry.find(action.type) as ActionPlugin),
+        services: {
+          dispatcher,
+          directory: options.directory,
+          tokens: options.tokens,
+          audit,
+          clock: options.clock ?? systemClock,
+          logger: options.logger ?? silentLogger,
+          settings,
+        },
+        redactor: runRedactor,
+        user,
+        signal: runOptions.signal,
+        dryRun,
+        onEvent: runOptions.onEvent,
+      });
+    },
+    async close() {
+      if (ownsDispatcher) await dispatcher.close();
+    },
+  };
+}
+
+/** SPEC 11.1: the running user must exist and be enabled. */
+function resolveRunningUser(directory: UserDirectoryPort | undefined, username: string | undefined): RunningUser {
+  if (!directory) return { username: username ?? "anonymous" };
+  if (username === undefined || username.trim() === "") {
+    throw new SiqError("USAGE", "A runtime with a user directory runs pipelines as a user: pass `user` (the command line defaults to admin).");
+  }
+  const found = directory.findUser(username);
+  if (!found) throw new SiqError("USER_NOT_FOUND", `The running user "${username}" does not exist in the user directory; create it or run as another user.`);
+  if (found.disabled) throw new SiqError("USER_DISABLED", `The running user "${found.username}" is disabled; enable the account or run as another user.`);
+  return { username: found.username, guid: found.guid };
+}
+
+/** Connection credentials are secrets wherever they might show up. */
+function registerConnectionSecrets(pipeline: Pipeline, redactor: Redactor): void {
+  for (const connection of Object.values(pipeline.connections)) {
+    const auth = connection.auth as Record<string, unknown> | undefined;
+    if (!auth) continue;
+    for (const [key, value] of Object.entries(auth)) {
+      if (key !== "type" && key !== "in" && key !== "name" && key !== "tokenUrl" && key !== "scope" && typeof value === "string") redactor.addSecret(value);
+    }
+  }
+}
+
+function isAuditSink(value: unknown): value is AuditSink {
+  return typeof (value as AuditSink | undefined)?.record === "function";
+}
