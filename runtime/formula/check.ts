@@ -1,0 +1,54 @@
+/** Static checks on a parsed formula: unknown functions and wrong argument counts, all of them. */
+import type { FormulaNode } from "./ast";
+import { closestFunctionNames, lookupFunction } from "./functions/table";
+import type { FormulaFunction } from "./functions/types";
+
+export interface FormulaProblem {
+  code: "FORMULA_SYNTAX" | "UNKNOWN_FUNCTION" | "ARGUMENT_COUNT";
+  message: string;
+  column: number;
+}
+
+export function checkCalls(root: FormulaNode): FormulaProblem[] {
+  const problems: FormulaProblem[] = [];
+  // Iterative walk; problems are sorted by column afterwards so they read left to right.
+  const stack: FormulaNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as FormulaNode;
+    switch (node.kind) {
+      case "unary": stack.push(node.operand); break;
+      case "binary": stack.push(node.left, node.right); break;
+      case "call": {
+        const fn = lookupFunction(node.name);
+        if (fn === undefined) {
+          problems.push({ code: "UNKNOWN_FUNCTION", message: unknownFunctionMessage(node.name), column: node.column });
+        } else if (node.args.length < fn.minArgs || node.args.length > fn.maxArgs) {
+          problems.push({ code: "ARGUMENT_COUNT", message: argumentCountMessage(fn, node.args.length), column: node.column });
+        }
+        stack.push(...node.args);
+        break;
+      }
+      default: break;
+    }
+  }
+  return problems.sort((a, b) => a.column - b.column);
+}
+
+function unknownFunctionMessage(name: string): string {
+  const closest = closestFunctionNames(name);
+  const hint = closest.length > 0
+    ? `did you mean ${closest.join(" or ")}?`
+    : "see docs/formulas.md for the list of functions.";
+  return `Unknown function ${name}; ${hint}`;
+}
+
+export function expectedArguments(fn: FormulaFunction): string {
+  if (fn.maxArgs === Infinity) return `${fn.minArgs} or more arguments`;
+  if (fn.minArgs === fn.maxArgs) return `${fn.minArgs} argument${fn.minArgs === 1 ? "" : "s"}`;
+  if (fn.maxArgs === fn.minArgs + 1) return `${fn.minArgs} or ${fn.maxArgs} arguments`;
+  return `${fn.minArgs} to ${fn.maxArgs} arguments`;
+}
+
+function argumentCountMessage(fn: FormulaFunction, given: number): string {
+  return `${fn.name} takes ${expectedArguments(fn)} (${fn.signature}) but is given ${given}.`;
+}
