@@ -1,13 +1,21 @@
 /** The function table: every formula function, looked up by name ignoring case. */
+import { DATE_FUNCTIONS } from "./dates";
+import { ENCODING_FUNCTIONS } from "./encoding";
+import { FORMAT_FUNCTIONS } from "./format";
 import { LIST_FUNCTIONS } from "./lists";
 import { LOGIC_FUNCTIONS } from "./logic";
+import { NUMBER_FUNCTIONS } from "./numbers";
 import { TEXT_FUNCTIONS } from "./text";
 import type { FormulaFunction } from "./types";
 
 export const FUNCTIONS: readonly FormulaFunction[] = [
   ...TEXT_FUNCTIONS,
+  ...FORMAT_FUNCTIONS,
   ...LIST_FUNCTIONS,
   ...LOGIC_FUNCTIONS,
+  ...NUMBER_FUNCTIONS,
+  ...DATE_FUNCTIONS,
+  ...ENCODING_FUNCTIONS,
 ];
 
 const BY_NAME = new Map<string, FormulaFunction>(FUNCTIONS.map((fn) => [fn.name.toLowerCase(), fn]));
