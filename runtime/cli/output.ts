@@ -1,6 +1,6 @@
 /** How the command line writes problems and results, for people and as JSON. */
 import type { ActionResult, RunResult } from "../engine/result";
-import { SiqError } from "../errors";
+import type { SiqError } from "../errors";
 import { caretLines, formatProblemLine, type Problem } from "../pipeline/problems";
 import type { JsonValue } from "../values";
 import type { CliIo, Colors } from "./io";

@@ -1,7 +1,8 @@
 /** "Did you mean ...?" for names that are close to a known one. */
 
 /** The candidate closest to `name` (ignoring case), if it is close enough to be a likely typo. */
-export function closest(name: string, candidates: Iterable<string>): string | undefined {
+export function closest(name: string, candidateNames: Iterable<string>): string | undefined {
+  const candidates = [...candidateNames];
   const wanted = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -13,7 +14,9 @@ export function closest(name: string, candidates: Iterable<string>): string | un
     }
   }
   const limit = Math.max(1, Math.floor(name.length / 3));
-  return bestDistance <= limit ? best : undefined;
+  if (bestDistance <= limit) return best;
+  // A name cut short ("Group" for "GroupName") is a likely slip too.
+  return wanted.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(wanted)) : undefined;
 }
 
 /** ` (did you mean "X"?)`, or "" when nothing is close. */

@@ -1,0 +1,26 @@
+/** Builds pipelines from data in tests, through the same loader a file goes through. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspectPipelineData, type LoadResult } from "../../runtime/pipeline/load";
+import { PipelineInvalidError, errorCount } from "../../runtime/pipeline/problems";
+import type { Pipeline } from "../../runtime/pipeline/types";
+import { testActions } from "./test-actions";
+
+export function inspect(data: unknown, env: Record<string, string> = {}): LoadResult {
+  return inspectPipelineData(data, { actions: testActions, env, displayName: "test.pipeline.json" }, "error");
+}
+
+export function pipelineOf(data: unknown, env: Record<string, string> = {}): Pipeline {
+  const result = inspect(data, env);
+  if (!result.pipeline || errorCount(result.problems) > 0) throw new PipelineInvalidError(result.problems);
+  return result.pipeline;
+}
+
+/** Writes text to a new temporary folder and returns the file's path. */
+export function tempFile(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "siq-test-"));
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
