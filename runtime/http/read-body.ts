@@ -9,6 +9,13 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 export interface BodyStream extends AsyncIterable<Buffer | Uint8Array> {
   destroy(error?: Error): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/** Drops a body we will not read; the abort error it then emits is expected, not a failure. */
+function abandon(body: BodyStream): void {
+  body.on("error", () => undefined);
+  body.destroy();
 }
 
 /**
@@ -20,7 +27,7 @@ export interface BodyStream extends AsyncIterable<Buffer | Uint8Array> {
 export async function readLimitedBody(body: BodyStream, contentLength: string | undefined, maxBytes: number, where: string): Promise<Buffer> {
   const declared = contentLength === undefined ? NaN : Number(contentLength);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    body.destroy();
+    abandon(body);
     throw tooLarge(where, maxBytes);
   }
   const chunks: Buffer[] = [];
@@ -28,7 +35,7 @@ export async function readLimitedBody(body: BodyStream, contentLength: string | 
   for await (const chunk of body) {
     total += chunk.byteLength;
     if (total > maxBytes) {
-      body.destroy();
+      abandon(body);
       throw tooLarge(where, maxBytes);
     }
     chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
