@@ -84,12 +84,32 @@ export function originOf(url: string): string {
   return new URL(url).origin;
 }
 
-/** Sets query parameters (replacing any of the same name), keeping the others in order. */
+/**
+ * Sets query parameters (replacing any of the same name in place), leaving every other part
+ * of the query exactly as written: re-serialising it would turn `%20` into `+` and the like,
+ * which not every server reads the same way.
+ */
 export function withQueryParams(url: string, params: ReadonlyArray<readonly [string, string]>): string {
   if (params.length === 0) return url;
   const parsed = new URL(url);
-  for (const [name, value] of params) parsed.searchParams.set(name, value);
+  const parts = parsed.search === "" ? [] : parsed.search.slice(1).split("&");
+  for (const [name, value] of params) {
+    const encoded = `${encodeQueryComponent(name)}=${encodeQueryComponent(value)}`;
+    const at = parts.findIndex((part) => safeDecode(part.split("=")[0] ?? "") === name);
+    if (at === -1) {
+      parts.push(encoded);
+      continue;
+    }
+    parts[at] = encoded;
+    for (let i = parts.length - 1; i > at; i--) if (safeDecode(parts[i]?.split("=")[0] ?? "") === name) parts.splice(i, 1);
+  }
+  parsed.search = `?${parts.join("&")}`;
   return parsed.href;
+}
+
+/** Encodes a query name or value, keeping `$` and a few other safe characters readable (`$skip`). */
+function encodeQueryComponent(text: string): string {
+  return encodeURIComponent(text).replace(/%24/g, "$").replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%40/g, "@");
 }
 
 /**
