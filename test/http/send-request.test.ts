@@ -228,17 +228,18 @@ describe("redirects", () => {
   });
 
   test("credentials dropped on a cross-origin hop are not restored when a later hop comes back", async () => {
-    let api!: Loopback;
+    const home = { origin: "" };
     const other = await server((_req, res) => {
-      res.writeHead(302, { location: `${api.origin}/back` });
+      res.writeHead(302, { location: `${home.origin}/back` });
       res.end();
     });
-    api = await server((req, res) => {
+    const api = await server((req, res) => {
       if (req.url === "/start") {
         res.writeHead(302, { location: `${other.origin}/away` });
         res.end();
       } else res.end("home");
     });
+    home.origin = api.origin;
     const headers = buildRequestHeaders({ auth: { source: "connection", type: "bearer", headers: [["Authorization", "Bearer secret-token"]], query: [] } });
     await sendRequest(request("GET", `${api.origin}/start`, { headers }), options());
     expect(api.requests[1]?.url).toBe("/back");

@@ -14,7 +14,7 @@ export interface ReceivedRequest {
   body: Buffer;
 }
 
-export type Handler = (request: ReceivedRequest, response: ServerResponse, raw: IncomingMessage) => void | Promise<void>;
+export type Handler = (request: ReceivedRequest, response: ServerResponse, raw: IncomingMessage) => unknown;
 
 export interface Loopback {
   /** `http://127.0.0.1:PORT` */
