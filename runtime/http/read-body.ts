@@ -24,11 +24,11 @@ function abandon(body: BodyStream): void {
  * at the first chunk past the limit (the stream is destroyed, so the connection is dropped
  * instead of draining the rest).
  */
-export async function readLimitedBody(body: BodyStream, contentLength: string | undefined, maxBytes: number, where: string): Promise<Buffer> {
+export async function readLimitedBody(body: BodyStream, contentLength: string | undefined, maxBytes: number, where: () => string): Promise<Buffer> {
   const declared = contentLength === undefined ? NaN : Number(contentLength);
   if (Number.isFinite(declared) && declared > maxBytes) {
     abandon(body);
-    throw tooLarge(where, maxBytes);
+    throw tooLarge(where(), maxBytes);
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -36,7 +36,7 @@ export async function readLimitedBody(body: BodyStream, contentLength: string | 
     total += chunk.byteLength;
     if (total > maxBytes) {
       abandon(body);
-      throw tooLarge(where, maxBytes);
+      throw tooLarge(where(), maxBytes);
     }
     chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }

@@ -100,10 +100,12 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
   let rounds = 0;
 
   for (;;) {
-    const url = hop.credentials && originOf(hop.url) === origin ? withQueryParams(hop.url, credentialQuery) : hop.url;
+    let target = new URL(hop.url);
+    if (hop.credentials && credentialQuery.length > 0 && target.origin === origin) target = new URL(withQueryParams(hop.url, credentialQuery));
+    const url = target.href;
     if (options.onHop) await options.onHop(url);
     const hopStarted = performance.now();
-    log(options, "debug", "http.request", { method: hop.method, url: show(url) });
+    if (options.logger) log(options, "debug", "http.request", { method: hop.method, url: show(url) });
 
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
@@ -118,7 +120,7 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
     try {
       let raw: RawResponse;
       try {
-        raw = await dispatch(options.dispatcher, hop, url, signal, left);
+        raw = await dispatch(options.dispatcher, hop, target, signal, left);
       } catch (error) {
         throw failure(error, hop.method, show(url), timedOut, options.signal, timeoutMs);
       }
@@ -138,7 +140,7 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
         } catch (error) {
           throw new SiqError("REDIRECT_INVALID", `${hop.method} ${show(url)} redirected to a URL that cannot be followed: ${(error as Error).message}`, { cause: error });
         }
-        log(options, "debug", "http.response", { method: hop.method, url: show(url), status: raw.status, durationMs: ms(hopStarted), bytes: 0, location: show(next) });
+        if (options.logger) log(options, "debug", "http.response", { method: hop.method, url: show(url), status: raw.status, durationMs: ms(hopStarted), bytes: 0, location: show(next) });
         hop = nextHop(hop, raw.status, next);
         redirects.push(next);
         continue;
@@ -171,12 +173,12 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
 
       let bytes: Buffer;
       try {
-        bytes = await readLimitedBody(raw.body, raw.headers["content-length"], maxBytes, `${hop.method} ${show(url)}`);
+        bytes = await readLimitedBody(raw.body, raw.headers["content-length"], maxBytes, () => `${hop.method} ${show(url)}`);
       } catch (error) {
         if (error instanceof SiqError) throw error;
         throw failure(error, hop.method, show(url), timedOut, options.signal, timeoutMs);
       }
-      log(options, "debug", "http.response", { method: hop.method, url: show(url), status: raw.status, durationMs: ms(hopStarted), bytes: bytes.length });
+      if (options.logger) log(options, "debug", "http.response", { method: hop.method, url: show(url), status: raw.status, durationMs: ms(hopStarted), bytes: bytes.length });
       return {
         status: raw.status,
         statusText: raw.statusText,
@@ -190,7 +192,7 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
         durationMs: ms(started),
       };
     } catch (error) {
-      if (error instanceof SiqError) log(options, "warn", "http.error", { method: hop.method, url: show(url), code: error.code });
+      if (error instanceof SiqError && options.logger) log(options, "warn", "http.error", { method: hop.method, url: show(url), code: error.code });
       throw error;
     } finally {
       clearTimeout(timer);
@@ -198,8 +200,7 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
   }
 }
 
-async function dispatch(dispatcher: Dispatcher, hop: Hop, url: string, signal: AbortSignal, leftMs: number): Promise<RawResponse> {
-  const parsed = new URL(url);
+async function dispatch(dispatcher: Dispatcher, hop: Hop, parsed: URL, signal: AbortSignal, leftMs: number): Promise<RawResponse> {
   const response = await dispatcher.request({
     origin: parsed.origin,
     path: `${parsed.pathname}${parsed.search}`,
