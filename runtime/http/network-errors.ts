@@ -64,11 +64,11 @@ export function networkError(error: unknown, method: string, url: string, timeou
   if (code === undefined) return undefined;
   if (TIMEOUT_CODES.has(code)) return timeoutError(method, url, timeoutMs, error);
   let reason = REASONS[code];
-  if (reason === undefined && isTlsCode(code)) reason = "TLS failure (the server's certificate or TLS settings were refused)";
+  if (reason === undefined && isTlsCode(code)) reason = "TLS handshake failed";
   if (reason === undefined && (code.startsWith("E") || code.startsWith("UND_ERR") || code.startsWith("HPE_"))) reason = "network error";
   if (reason === undefined) return undefined;
   const hint = isTlsCode(code)
-    ? "Check the URL's host name and the server's certificate."
+    ? "Check that the URL's scheme (https) and host name are right and that the server's certificate is valid."
     : "Check the URL and that the service is running and reachable; the action can be retried.";
   return new SiqError("CONNECTION_FAILED", `${method} ${url} failed: ${reason} (${code}). ${hint}`, {
     retryable: true,
@@ -77,7 +77,9 @@ export function networkError(error: unknown, method: string, url: string, timeou
   });
 }
 
+/** Seconds for messages: whole seconds from 10 s up, one decimal below (`0.3 s`, `42 s`). */
 export function formatSeconds(ms: number): string {
   const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+  if (seconds >= 10 || Number.isInteger(seconds)) return `${Math.floor(seconds)} s`;
+  return `${seconds.toFixed(1).replace(/\.0$/, "")} s`;
 }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { buildRequestHeaders, checkHeader, crossOriginHeaders, normalizeResponseHeaders, withoutBodyHeaders } from "../../runtime/http/headers";
 import type { ResolvedAuth } from "../../runtime/http/auth/resolve-auth";
 
@@ -81,4 +82,13 @@ test("normalizeResponseHeaders: lower-case names, repeats joined with ', ' (SPEC
     "set-cookie": "a=1, b=2",
     "x-dup": "1, 2",
   });
+});
+
+test("no header value with a line break or NUL gets through (hostile answers)", () => {
+  fc.assert(
+    fc.property(fc.string(), fc.constantFrom("\r", "\n", "\u0000"), fc.string(), (before, bad, after) => {
+      expect(() => buildRequestHeaders({ custom: [["X-Answer", `${before}${bad}${after}`]] })).toThrow(expect.objectContaining({ code: "HEADER_INVALID" }));
+    }),
+    { numRuns: 500 },
+  );
 });

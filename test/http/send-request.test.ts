@@ -428,6 +428,24 @@ describe("connection failures and secrets", () => {
     expect(error.code).toBe("CONNECTION_FAILED");
   });
 
+  test("a TLS failure (https to a plain HTTP server) is CONNECTION_FAILED naming TLS", async () => {
+    const api = await server((_req, res) => res.end("plain"));
+    const error = await caught(() => sendRequest(request("GET", api.origin.replace("http:", "https:")), options({ timeoutMs: 5000 })));
+    expect(error.code).toBe("CONNECTION_FAILED");
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain("TLS");
+  });
+
+  test("a connection reset mid-response is CONNECTION_FAILED", async () => {
+    const api = await server((_req, res, raw) => {
+      res.writeHead(200, { "content-length": 1000 });
+      res.write("partial");
+      setTimeout(() => raw.socket.destroy(), 20);
+    });
+    const error = await caught(() => sendRequest(request("GET", `${api.origin}/`), options()));
+    expect(error.code).toBe("CONNECTION_FAILED");
+  });
+
   test("an API key in the query is sent to its origin, masked in errors and logs, and not sent across origins", async () => {
     const other = await server((_req, res) => res.end("other"));
     const api = await server((req, res) => {

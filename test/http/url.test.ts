@@ -93,3 +93,14 @@ test.each([
 ] as Array<[string, Array<[string, string]>, string]>)("withQueryParams(%s, %j) = %s, other parameters untouched", (url, params, expected) => {
   expect(withQueryParams(url, params)).toBe(expected);
 });
+
+test("a credential query value is always shown as *** whatever it holds", () => {
+  fc.assert(
+    fc.property(fc.string({ minLength: 1 }), fc.constantFrom("key", "code", "sig"), (value, name) => {
+      const url = withQueryParams("https://h/x?page=2", [[name, value]]);
+      const shown = new URL(displayUrl(url, undefined, [name]));
+      return shown.searchParams.get(name) === "***" && shown.searchParams.get("page") === "2";
+    }),
+    { numRuns: 1000 },
+  );
+});
