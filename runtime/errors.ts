@@ -37,6 +37,22 @@ export const ERROR_CODES = {
   USER_NOT_FOUND: "The running user does not exist.",
   USER_DISABLED: "The running user is disabled.",
   INTERNAL: "An unexpected error inside siq-actions; please report it.",
+  // HTTP request pipeline (runtime/http)
+  AUTH_INVALID: "An action's auth inputs or a connection's auth are incomplete, conflicting or of an unknown type.",
+  CONNECTION_FAILED: "The request could not reach the service: connection refused or reset, DNS or TLS failure.",
+  HEADER_INVALID: "A request header has a name or value that HTTP does not allow.",
+  HTTP_ERROR_STATUS: "The service answered with a 4xx or 5xx status and Fail On Error Status is set.",
+  LOGIN_FAILED: "The SmartIQ login of a connection's `login` auth was refused.",
+  MULTIPLE_DOCUMENTS: "Several Action Documents were given without Send as Multipart.",
+  OAUTH_TOKEN_FAILED: "The OAuth 2.0 token endpoint refused or did not give a token.",
+  PAGINATION_INVALID: "The Pagination input does not have one of the supported shapes.",
+  RATE_LIMITED: "The service asked to wait (Retry-After) longer than the time left of the timeout.",
+  REDIRECT_INVALID: "A redirect points to a URL that cannot be followed.",
+  REQUEST_BODY_NOT_JSON: "The Request Body text is not valid JSON.",
+  RESPONSE_TOO_LARGE: "The response body is larger than the configured limit.",
+  TIMEOUT: "The request did not complete within its timeout.",
+  TOO_MANY_REDIRECTS: "The request was redirected more than 10 times.",
+  URL_INVALID: "A request URL is not a valid http(s) URL, or is relative with no base URL.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});

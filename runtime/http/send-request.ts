@@ -1,0 +1,297 @@
+/**
+ * The one request pipeline: sends a request through undici and follows redirects, waits out
+ * Retry-After, limits the response size and time, and maps failures to stable codes.
+ *
+ * Everything here is bounded by one deadline (the Timeout): every hop, every Retry-After wait
+ * and every body read. Waits go through the injected clock so tests can use fake time.
+ */
+import type { Dispatcher } from "undici";
+import type { Clock, DryRunRequest, Logger } from "../context";
+import { SiqError, toSiqError } from "../errors";
+import type { Redactor } from "../redact";
+import { toDryRunRequest } from "./curl";
+import { crossOriginHeaders, normalizeResponseHeaders, toUndiciHeaders, withoutBodyHeaders, type RequestHeader } from "./headers";
+import { errorCodeOf, formatSeconds, networkError, timeoutError } from "./network-errors";
+import { decodeBody, DEFAULT_MAX_RESPONSE_BYTES, readLimitedBody } from "./read-body";
+import type { HttpRequest, HttpResponse, RequestBody } from "./request";
+import { parseRetryAfter } from "./retry-after";
+import { systemClock } from "./system-clock";
+import { displayUrl, originOf, parseHttpUrl, resolveReference, withQueryParams } from "./url";
+
+/** Redirects followed before `TOO_MANY_REDIRECTS` (SPEC 5.1). */
+export const MAX_REDIRECTS = 10;
+/** Default whole-request limit: Timeout (Seconds) defaults to 100. */
+export const DEFAULT_TIMEOUT_MS = 100_000;
+/**
+ * Retry-After rounds per request. The timeout bounds the waits, but a server answering
+ * `Retry-After: 0` forever would otherwise be hammered until then; after this many rounds the
+ * last 429/503 is returned as the response it is.
+ */
+export const MAX_RETRY_AFTER_ROUNDS = 20;
+/** Bytes of a redirect or 429/503 body read and thrown away before the next hop. */
+const DISCARD_LIMIT = 64 * 1024;
+
+export interface SendOptions {
+  dispatcher: Dispatcher;
+  /** Cancels the request (the run was cancelled): fails with `CANCELLED`. */
+  signal?: AbortSignal | undefined;
+  /** The whole request, redirects, Retry-After waits and body read included. Default 100 s. */
+  timeoutMs?: number | undefined;
+  /** Largest body read (default 10 MB); larger fails with `RESPONSE_TOO_LARGE`. */
+  maxResponseBytes?: number | undefined;
+  clock?: Clock | undefined;
+  /** Masks secrets in errors and log lines. */
+  redactor?: Redactor | undefined;
+  logger?: Logger | undefined;
+  /** Set for `--dry-run`: the request is recorded (masked) and nothing is sent. */
+  dryRun?: ((request: DryRunRequest) => void) | undefined;
+  /** The pipeline action's name, for dry-run records and errors. */
+  action?: string | undefined;
+  /** Called before every hop (the first included) with its URL; throw to refuse it (egress checks). */
+  onHop?: ((url: string) => void | Promise<void>) | undefined;
+  /** Default true. When false, a 3xx is returned as the response. */
+  followRedirects?: boolean | undefined;
+  /** Default true. When false, a 429/503 is returned at once whatever its Retry-After. */
+  waitOnRetryAfter?: boolean | undefined;
+}
+
+export interface Hop {
+  method: string;
+  url: string;
+  headers: readonly RequestHeader[];
+  body: RequestBody | undefined;
+  /** False once a cross-origin hop dropped them; they are never restored. */
+  credentials: boolean;
+}
+
+interface RawResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  body: Dispatcher.ResponseData["body"];
+}
+
+/**
+ * Sends a request and returns its final response. 4xx and 5xx are responses, not errors (see
+ * {@link errorForStatus}). Fails with `CONNECTION_FAILED`, `TIMEOUT`, `RESPONSE_TOO_LARGE`,
+ * `TOO_MANY_REDIRECTS`, `REDIRECT_INVALID`, `RATE_LIMITED`, `URL_INVALID` or `CANCELLED`.
+ */
+export async function sendRequest(request: HttpRequest, options: SendOptions): Promise<HttpResponse> {
+  const clock = options.clock ?? systemClock;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const method = request.method.toUpperCase();
+  const originUrl = parseHttpUrl(request.url).href;
+  const secretParams = (request.credentialQuery ?? []).map(([name]) => name);
+  const show = (url: string): string => displayUrl(url, options.redactor, secretParams);
+
+  if (options.dryRun) {
+    options.dryRun(toDryRunRequest({ ...request, method, url: originUrl }, options.redactor, options.action ?? ""));
+    return { status: 0, statusText: "Dry run", headers: {}, body: "", bodyBytes: Buffer.alloc(0), method, url: originUrl, redirects: [], durationMs: 0, dryRun: true };
+  }
+  if (options.signal?.aborted) throw cancelled(method, show(originUrl));
+
+  const started = performance.now();
+  const deadline = clock.now().getTime() + timeoutMs;
+  const origin = originOf(originUrl);
+  const credentialQuery = request.credentialQuery ?? [];
+  let hop: Hop = { method, url: originUrl, headers: request.headers, body: request.body, credentials: true };
+  const redirects: string[] = [];
+  let rounds = 0;
+
+  for (;;) {
+    let target = new URL(hop.url);
+    if (hop.credentials && credentialQuery.length > 0 && target.origin === origin) target = new URL(withQueryParams(hop.url, credentialQuery));
+    const url = target.href;
+    if (options.onHop) await options.onHop(url);
+    const hopStarted = performance.now();
+    if (options.logger) log(options, "debug", "http.request", { method: hop.method, url: show(url) });
+
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const left = deadline - clock.now().getTime();
+    if (left <= 0) throw timeoutError(hop.method, show(url), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error("timeout"));
+    }, left);
+
+    try {
+      let raw: RawResponse;
+      try {
+        raw = await dispatch(options.dispatcher, hop, target, signal, left);
+      } catch (error) {
+        throw failure(error, hop.method, show(url), timedOut, options.signal, timeoutMs);
+      }
+
+      // Redirects (SPEC rule 13): followed by hand so every hop is checked and credentials handled.
+      const location = raw.headers["location"];
+      if (isRedirect(raw.status) && location !== undefined && options.followRedirects !== false) {
+        await discard(raw.body, signal);
+        if (redirects.length >= MAX_REDIRECTS) {
+          throw new SiqError("TOO_MANY_REDIRECTS", `${method} ${show(originUrl)} was redirected more than ${MAX_REDIRECTS} times (last to ${show(url)}); the service may be in a redirect loop.`, {
+            details: { method, url: show(originUrl), redirects: redirects.map(show) },
+          });
+        }
+        let next: string;
+        try {
+          next = resolveReference(location, url, "redirect target");
+        } catch (error) {
+          throw new SiqError("REDIRECT_INVALID", `${hop.method} ${show(url)} redirected to a URL that cannot be followed: ${(error as Error).message}`, { cause: error });
+        }
+        if (options.logger) log(options, "debug", "http.response", { method: hop.method, url: show(url), status: raw.status, durationMs: ms(hopStarted), bytes: 0, location: show(next) });
+        hop = nextHop(hop, raw.status, next);
+        redirects.push(next);
+        continue;
+      }
+
+      // Retry-After (SPEC 5.1, rule 19): waits happen inside the attempt and do not count as one.
+      if ((raw.status === 429 || raw.status === 503) && options.waitOnRetryAfter !== false && rounds < MAX_RETRY_AFTER_ROUNDS) {
+        const wait = parseRetryAfter(raw.headers["retry-after"], clock.now());
+        if (wait !== undefined) {
+          await discard(raw.body, signal);
+          clearTimeout(timer);
+          const remaining = deadline - clock.now().getTime();
+          if (wait > remaining) {
+            throw new SiqError(
+              "RATE_LIMITED",
+              `${hop.method} ${show(url)} answered ${raw.status} asking to wait ${formatSeconds(wait)} (Retry-After), longer than the ${formatSeconds(Math.max(0, remaining))} left of the timeout. Try again later or raise Timeout (Seconds).`,
+              { retryable: true, details: { method: hop.method, url: show(url), status: raw.status, retryAfterSeconds: Math.ceil(wait / 1000), remainingSeconds: Math.max(0, Math.floor(remaining / 1000)) } },
+            );
+          }
+          log(options, "info", "http.retry-after", { method: hop.method, url: show(url), status: raw.status, waitMs: wait });
+          rounds++;
+          try {
+            await clock.sleep(wait, options.signal);
+          } catch (error) {
+            throw failure(error, hop.method, show(url), false, options.signal, timeoutMs);
+          }
+          continue;
+        }
+      }
+
+      let bytes: Buffer;
+      try {
+        bytes = await readLimitedBody(raw.body, raw.headers["content-length"], maxBytes, () => `${hop.method} ${show(url)}`);
+      } catch (error) {
+        if (error instanceof SiqError) throw error;
+        throw failure(error, hop.method, show(url), timedOut, options.signal, timeoutMs);
+      }
+      if (options.logger) log(options, "debug", "http.response", { method: hop.method, url: show(url), status: raw.status, durationMs: ms(hopStarted), bytes: bytes.length });
+      return {
+        status: raw.status,
+        statusText: raw.statusText,
+        headers: raw.headers,
+        body: decodeBody(bytes, raw.headers["content-type"]),
+        bodyBytes: bytes,
+        method: hop.method,
+        // Without the credential query parameters: callers resolve links against it and may show it.
+        url: hop.url,
+        redirects,
+        durationMs: ms(started),
+      };
+    } catch (error) {
+      if (error instanceof SiqError && options.logger) log(options, "warn", "http.error", { method: hop.method, url: show(url), code: error.code });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+async function dispatch(dispatcher: Dispatcher, hop: Hop, parsed: URL, signal: AbortSignal, leftMs: number): Promise<RawResponse> {
+  const response = await dispatcher.request({
+    origin: parsed.origin,
+    path: `${parsed.pathname}${parsed.search}`,
+    method: hop.method as Dispatcher.HttpMethod,
+    headers: withUserinfo(toUndiciHeaders(hop.headers), parsed),
+    body: hop.body ?? null,
+    signal,
+    // Undici's own limits must not cut a request the deadline still allows.
+    headersTimeout: leftMs,
+    bodyTimeout: leftMs,
+  });
+  return {
+    status: response.statusCode,
+    statusText: response.statusText ?? "",
+    headers: normalizeResponseHeaders(response.headers),
+    body: response.body,
+  };
+}
+
+/** Userinfo in the URL (`https://user:pass@h/`) becomes Basic auth, as browsers and curl do. */
+function withUserinfo(headers: string[], url: URL): string[] {
+  if (url.username === "" && url.password === "") return headers;
+  for (let i = 0; i < headers.length; i += 2) if (headers[i]?.toLowerCase() === "authorization") return headers;
+  const token = Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`).toString("base64");
+  return [...headers, "Authorization", `Basic ${token}`];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+export function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+/**
+ * The next hop of a redirect: 303 turns every method but HEAD into a GET without body; 301 and
+ * 302 turn POST into GET without body (as browsers do); 307 and 308 keep method and body.
+ * A hop to another origin drops Authorization, Proxy-Authorization, Cookie, credentials and
+ * every Custom Header, for good.
+ */
+export function nextHop(hop: Hop, status: number, next: string): Hop {
+  let { method, headers, body } = hop;
+  if ((status === 303 && method !== "HEAD" && method !== "GET") || ((status === 301 || status === 302) && method === "POST")) {
+    method = "GET";
+    body = undefined;
+    headers = withoutBodyHeaders(headers);
+  }
+  let credentials = hop.credentials;
+  if (originOf(next) !== originOf(hop.url)) {
+    headers = crossOriginHeaders(headers);
+    credentials = false;
+  }
+  return { method, url: next, headers, body, credentials };
+}
+
+async function discard(body: Dispatcher.ResponseData["body"], signal: AbortSignal): Promise<void> {
+  try {
+    await body.dump({ limit: DISCARD_LIMIT, signal });
+  } catch {
+    // A body we throw away may fail to drain; the connection is then simply not reused.
+  }
+}
+
+function failure(error: unknown, method: string, url: string, timedOut: boolean, external: AbortSignal | undefined, timeoutMs: number): SiqError {
+  if (error instanceof SiqError) return error;
+  if (timedOut) return timeoutError(method, url, timeoutMs, error);
+  if (external?.aborted) return cancelled(method, url, error);
+  if (errorCodeOf(error) === "UND_ERR_INVALID_ARG") {
+    return new SiqError("INTERNAL", `${method} ${url} could not be sent: ${(error as Error).message}.`, { cause: error });
+  }
+  const mapped = networkError(error, method, url, timeoutMs);
+  if (mapped) return mapped;
+  // A bug rather than the network: not retryable, reported as it is.
+  return toSiqError(error);
+}
+
+function cancelled(method: string, url: string, cause?: unknown): SiqError {
+  return new SiqError("CANCELLED", `${method} ${url} was cancelled because the run was cancelled.`, { cause });
+}
+
+function ms(since: number): number {
+  return Math.round(performance.now() - since);
+}
+
+function log(options: SendOptions, level: "debug" | "info" | "warn", event: string, fields: Record<string, unknown>): void {
+  if (!options.logger) return;
+  const masked = options.redactor ? options.redactor.mask(fields) : fields;
+  options.logger.log(level, event, options.action === undefined ? masked : { action: options.action, ...masked });
+}
