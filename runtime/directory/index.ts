@@ -7,6 +7,7 @@ export {
   DEFAULT_DATA_DIR,
   DIRECTORY_FILE_NAME,
   directoryFile,
+  directoryOnDatabase,
   openDirectory,
   type OpenDirectoryOptions,
   type OpenedDirectory,

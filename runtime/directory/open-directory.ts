@@ -57,9 +57,7 @@ export function directoryFile(options: Pick<OpenDirectoryOptions, "file" | "data
 }
 
 export function openDirectory(options: OpenDirectoryOptions = {}): OpenedDirectory {
-  const env = options.env ?? process.env;
   const file = directoryFile(options);
-  const now = options.clock ? () => (options.clock as Pick<Clock, "now">).now() : () => new Date();
   let db: Database.Database;
   try {
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
@@ -69,9 +67,21 @@ export function openDirectory(options: OpenDirectoryOptions = {}): OpenedDirecto
       cause: error,
     });
   }
+  return directoryOnDatabase(db, { ...options, file });
+}
+
+/**
+ * Makes a directory of a database the caller opened (for example from `db.serialize()`):
+ * sets the connection's pragmas, migrates and bootstraps as `openDirectory` does. The directory
+ * owns the connection from then on (`close()` closes it); on failure it is closed.
+ */
+export function directoryOnDatabase(db: Database.Database, options: OpenDirectoryOptions = {}): OpenedDirectory {
+  const env = options.env ?? process.env;
+  const file = db.memory ? ":memory:" : db.name;
+  const now = options.clock ? () => (options.clock as Pick<Clock, "now">).now() : () => new Date();
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
-    if (file !== ":memory:") db.pragma("journal_mode = WAL");
+    if (!db.memory) db.pragma("journal_mode = WAL");
     // WAL makes NORMAL durable against application crashes; only a power loss may drop the last commits.
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");

@@ -243,6 +243,12 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
     return row && this.toUsers([row])[0];
   }
 
+  /** A user by username ignoring case only (a username that looks like a GUID is still a username). */
+  getUserByUsername(username: string): DirectoryUser | undefined {
+    const row = this.userRowByKey(nameKey(username));
+    return row && this.toUsers([row])[0];
+  }
+
   /** Users in id order, a page at a time. */
   listUsers(options: PageOptions = {}): Page<DirectoryUser> {
     const { skip, top } = page(options);
@@ -554,6 +560,11 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
       out[table] = this.db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${quoted}${order ? ` ORDER BY ${order}` : ""}`).all();
     }
     return out;
+  }
+
+  /** The whole database as bytes; `new Database(bytes)` opens an in-memory copy (for snapshots and tests). */
+  serialize(): Buffer {
+    return this.db.serialize();
   }
 
   // ---------------------------------------------------------------- internals
