@@ -131,9 +131,9 @@ function apply(
       { action, input: INPUT.preferredUsername },
     );
   }
-  const toRemove = request.groupsToRemove.map((name) => ({ name, group: directory.getGroup(name) }));
+  const toRemove = request.groupsToRemove.map((name) => ({ name, group: directory.findGroup(name) }));
   const toAdd = request.groupsToAdd.map((name) => {
-    const group = directory.getGroup(name);
+    const group = directory.findGroup(name);
     if (!group) throw unknownGroup(name, action);
     return group;
   });

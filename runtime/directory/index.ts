@@ -12,7 +12,7 @@ export {
   type OpenDirectoryOptions,
   type OpenedDirectory,
 } from "./open-directory";
-export { SqliteDirectory, PERMISSIONS, toPermission, type GroupRef } from "./sqlite-directory";
+export { SqliteDirectory, PERMISSIONS, toPermission, type GroupRef, type GroupSummary } from "./sqlite-directory";
 export { requireSqliteDirectory } from "./require-directory";
 export {
   DEFAULT_PASSWORD_POLICY,

@@ -39,6 +39,13 @@ export const PERMISSIONS: readonly Permission[] = ["Impersonate", "ManageUsers"]
 /** A group by numeric id (number), or by GUID or name ignoring case (string). */
 export type GroupRef = number | string;
 
+export interface GroupSummary {
+  id: number;
+  guid: string;
+  name: string;
+  administrators: boolean;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_TOP = 100;
 const MAX_TOP = 1000;
@@ -332,8 +339,9 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
       if (sets.length > 0 || changes.customFields !== undefined) {
         sets.push("updated_at = ?");
         values.push(this.timestamp());
-        // Column names come from the fixed COLUMN table, never from callers.
-        this.db.prepare(`UPDATE users SET ${sets.join(", ")} WHERE id = ?`).run(...values, row.id);
+        // Column names come from the fixed COLUMN table, never from callers; so the SQL texts are few and cached.
+        const sql = `UPDATE users SET ${sets.join(", ")} WHERE id = ?`;
+        this.run(sql, sql, ...values, row.id);
       }
       return this.requireUserById(row.id);
     });
@@ -390,6 +398,12 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
   getGroup(group: GroupRef): DirectoryGroup | undefined {
     const row = this.groupRow(group);
     return row && this.toGroup(row);
+  }
+
+  /** A group's identity and flag only (no roles or member count): the cheap lookup for hot paths. */
+  findGroup(group: GroupRef): GroupSummary | undefined {
+    const row = this.groupRow(group);
+    return row && { id: row.id, guid: row.guid, name: row.name, administrators: row.administrators === 1 };
   }
 
   addGroup(input: NewGroup): DirectoryGroup {
@@ -702,17 +716,12 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
   private toUsers(rows: UserRow[]): DirectoryUser[] {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
+    // One statement per page size (1 for single users, the page size for lists), cached.
     const placeholders = ids.map(() => "?").join(", ");
-    const groups = this.db
-      .prepare<unknown[], { user_id: number; name: string }>(
-        `SELECT ug.user_id, g.name FROM user_groups ug JOIN groups g ON g.id = ug.group_id WHERE ug.user_id IN (${placeholders}) ORDER BY g.name_key, g.id`,
-      )
-      .all(...ids);
-    const fields = this.db
-      .prepare<unknown[], { user_id: number; name: string; value: string }>(
-        `SELECT user_id, name, value FROM user_custom_fields WHERE user_id IN (${placeholders}) ORDER BY name_key`,
-      )
-      .all(...ids);
+    const groupsSql = `SELECT ug.user_id, g.name FROM user_groups ug JOIN groups g ON g.id = ug.group_id WHERE ug.user_id IN (${placeholders}) ORDER BY g.name_key, g.id`;
+    const fieldsSql = `SELECT user_id, name, value FROM user_custom_fields WHERE user_id IN (${placeholders}) ORDER BY name_key`;
+    const groups = this.all<{ user_id: number; name: string }>(groupsSql, groupsSql, ...ids);
+    const fields = this.all<{ user_id: number; name: string; value: string }>(fieldsSql, fieldsSql, ...ids);
     return rows.map((row) => {
       const user: DirectoryUser = {
         guid: row.guid,

@@ -212,6 +212,8 @@ describe("groups and roles", () => {
       expect(changed).toMatchObject({ name: "Team A", administrators: true, roles: ["Administrator", "Managers"] });
       expect(directory.getGroup(group.guid)?.name).toBe("Team A");
       expect(directory.getGroup("team a")?.id).toBe(group.id);
+      expect(directory.findGroup("TEAM A")).toEqual({ id: group.id, guid: group.guid, name: "Team A", administrators: true });
+      expect(directory.findGroup("nope")).toBeUndefined();
       for (let i = 0; i < 3; i++) directory.createUser({ username: `m${i}`, groups: ["Team A"] });
       const members = directory.groupMembers("Team A", { skip: 1, top: 1 });
       expect(members.total).toBe(3);
