@@ -53,6 +53,26 @@ export const ERROR_CODES = {
   TIMEOUT: "The request did not complete within its timeout.",
   TOO_MANY_REDIRECTS: "The request was redirected more than 10 times.",
   URL_INVALID: "A request URL is not a valid http(s) URL, or is relative with no base URL.",
+  // User directory and the SmartIQ User action (runtime/directory, actions/smartiq-user)
+  ADMIN_GROUP_DENIED: "Only an administrator may add anyone to, or remove anyone from, an administrators group.",
+  ADMIN_USER_DENIED: "Only an administrator may change a user who is an administrator.",
+  DIRECTORY_BUSY: "The user directory stayed locked by another process for too long; try again.",
+  DIRECTORY_UNAVAILABLE: "The host has no user directory that supports managing users.",
+  DIRECTORY_VERSION: "The directory file was written by a newer siq-actions, or could not be migrated.",
+  GROUP_EXISTS: "A group of that name (ignoring case) already exists.",
+  INVALID_CUSTOM_FIELD: "A custom field has no name, or is not a `name=value` line.",
+  INVALID_EMAIL: "An email address is not valid.",
+  INVALID_FIELD: "A user field is too long or holds control characters.",
+  INVALID_NAME: "A username, group name or role name is blank, too long, or has surrounding spaces or control characters.",
+  INVALID_PASSWORD: "A password is empty or too long.",
+  INVALID_PASSWORD_POLICY: "The password policy's length or non-alphanumeric count is out of range.",
+  INVALID_PERMISSION: "A permission is not one of Impersonate, ManageUsers.",
+  LAST_ADMIN_GROUP: "The change would leave the directory without an administrators group.",
+  ROLE_EXISTS: "A role of that name (ignoring case) already exists.",
+  UNKNOWN_GROUP: "No group of that name (ignoring case) or id exists.",
+  UNKNOWN_ROLE: "No role of that name (ignoring case) exists.",
+  UNKNOWN_USER: "No user of that username (ignoring case) or GUID exists in the directory.",
+  USER_EXISTS: "A user of that username (ignoring case) already exists.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});
