@@ -49,8 +49,11 @@ export function escapeFor(context: InsertContext, value: Value, encoder: Encoder
       // Attribute values normalise tabs and line breaks to spaces unless written as references.
       return text.replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
     }
-    case "xml-tag":
-      return xmlChars(toText(value)).replace(NOT_NAME_CHAR, "_");
+    case "xml-tag": {
+      // Only name characters, starting as a name must, so a value cannot add attributes or close the tag.
+      const name = xmlChars(toText(value)).replace(NOT_NAME_CHAR, "_");
+      return /^[\p{L}_:]/u.test(name) ? name : `_${name}`;
+    }
     case "xml-cdata":
       return xmlChars(toText(value)).replace(/\]\]>/g, "]]]]><![CDATA[>");
     case "xml-comment": {
