@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   ANSWERS_INVALID: "An answer does not fit its question.",
   USAGE: "The command line is not valid.",
   FILE_NOT_FOUND: "A file named by the user does not exist or cannot be read.",
+  // Formula and template warnings (runtime/template); shown as `warning:` lines, exit code unchanged
+  TEMPLATE_RAW: "A template inserts a value with {{{ }}}, without escaping it for its document.",
   // Binding and running (exit code 1)
   INPUT_CONVERSION: "An input's value cannot be converted to the input's type.",
   FORMULA_ERROR: "A formula failed while it was evaluated.",
