@@ -3,5 +3,6 @@
  * written here. Hosts add their own through `createRuntime({ actions })`.
  */
 import type { ActionPlugin } from "../runtime/definition";
+import { smartiqUserAction } from "./smartiq-user";
 
-export const builtInActions: readonly ActionPlugin[] = [];
+export const builtInActions: readonly ActionPlugin[] = [smartiqUserAction];

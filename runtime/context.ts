@@ -6,6 +6,7 @@
  * its own and tests pass fakes.
  */
 import type { Dispatcher } from "undici";
+import type { TokenCache } from "./http/auth/token-cache";
 import type { Redactor } from "./redact";
 import type { JsonValue } from "./values";
 
@@ -112,6 +113,15 @@ export interface ActionContext {
   message(text: string): void;
   /** Options the host set for this runtime, by name (e.g. password policy, response limit). */
   settings: RuntimeSettings;
+  /** State shared by every run of one runtime. */
+  shared: RuntimeShared;
+  /** Called before each HTTP hop with its URL; throws to refuse it (the embedded host's egress rules). */
+  egress: ((url: string) => void | Promise<void>) | undefined;
+}
+
+export interface RuntimeShared {
+  /** OAuth 2.0 and login tokens, per client and scope: one token request however many actions need it. */
+  tokenCache: TokenCache;
 }
 
 export interface PasswordPolicy {
@@ -124,4 +134,9 @@ export interface RuntimeSettings {
   maxResponseBytes: number;
   /** Policy for generated passwords. */
   passwordPolicy: PasswordPolicy;
+  /**
+   * The SmartIQ API base URL when no `connections.smartiq` is given: the embedded host's, set
+   * by the host (or by `siq run`, which starts it in-process).
+   */
+  smartiqBaseUrl?: string | undefined;
 }

@@ -4,7 +4,8 @@
  */
 import { Agent, type Dispatcher } from "undici";
 import { requireAnswers, type Answers } from "./answers";
-import type { AuditSink, Clock, DryRunRequest, Logger, RunningUser, RuntimeSettings, TokenProvider, UserDirectoryPort } from "./context";
+import type { AuditSink, Clock, DryRunRequest, Logger, RunningUser, RuntimeSettings, RuntimeShared, TokenProvider, UserDirectoryPort } from "./context";
+import { TokenCache } from "./http/auth/token-cache";
 import type { ActionPlugin } from "./definition";
 import { SiqError } from "./errors";
 import { runPipeline } from "./engine/run-pipeline";
@@ -30,6 +31,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   logger?: Logger;
   settings?: Partial<RuntimeSettings>;
+  /** Called before each HTTP hop with its URL; throw to refuse it (egress rules of a server host). */
+  egress?: (url: string) => void | Promise<void>;
 }
 
 export interface RunOptions {
@@ -99,6 +102,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const redactor = new Redactor();
   const audit = options.audit ?? (isAuditSink(options.directory) ? options.directory : noAudit);
   const checked = new WeakMap<Pipeline, readonly Problem[]>();
+  const clock = options.clock ?? systemClock;
+  const shared: RuntimeShared = { tokenCache: new TokenCache({ clock }) };
 
   const check = (pipeline: Pipeline): readonly Problem[] => {
     let problems = checked.get(pipeline);
@@ -130,9 +135,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
           directory: options.directory,
           tokens: options.tokens,
           audit,
-          clock: options.clock ?? systemClock,
+          clock,
           logger: options.logger ?? silentLogger,
           settings,
+          shared,
+          egress: options.egress,
         },
         redactor: runRedactor,
         user,

@@ -3,6 +3,7 @@
  * factory of a commander Command.
  */
 import type { Command } from "commander";
+import { directoryCommand } from "./directory-command";
 import type { CliIo } from "./io";
 
-export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [];
+export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand];

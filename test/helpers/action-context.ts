@@ -5,6 +5,7 @@
  */
 import { MockAgent } from "undici";
 import type { ActionContext, AuditRecord, Clock, LogLevel, RunningUser } from "../../runtime/context";
+import { TokenCache } from "../../runtime/http/auth/token-cache";
 import { Redactor } from "../../runtime/redact";
 
 export interface LogEntry {
@@ -61,6 +62,8 @@ export function buildActionContext(overrides: ActionContextOverrides = {}): Test
     dryRun: undefined,
     message: (text) => void messages.push(text),
     settings: { maxResponseBytes: 10 * 1024 * 1024, passwordPolicy: { length: 16, minNonAlphanumeric: 2 } },
+    shared: { tokenCache: new TokenCache({ clock: fixedClock() }) },
+    egress: undefined,
     ...rest,
   };
   return { context, messages, logs, audit, controller };
