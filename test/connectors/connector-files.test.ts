@@ -44,6 +44,15 @@ describe.each(FILES)("%s", (file) => {
   test("points editors at the schema", () => {
     expect(connector.$schema).toBe("../../schemas/connector.schema.json");
   });
+
+  test("docs/connectors.md lists every action and error code", () => {
+    const docs = readFileSync(join(__dirname, "../../docs/connectors.md"), "utf8");
+    const missing = [
+      ...connector.actions.map((action) => `\`${connector.id}-${action.id}\``),
+      ...[...(connector.errors ?? []), ...connector.actions.flatMap((action) => action.errors ?? [])].map((rule) => `\`${rule.code}\``),
+    ].filter((text) => !docs.includes(text));
+    expect(missing).toEqual([]);
+  });
 });
 
 /** method and path template of every operation each seed documents (and the action for it). */
