@@ -1,4 +1,4 @@
-import type { Dispatcher } from "undici";
+import { Response, type Dispatcher, type File } from "undici";
 import type { BoundDocument } from "../../runtime/definition";
 import { buildRequestBody, withCharset } from "../../runtime/http/body";
 import { createDispatcher } from "../../runtime/http/dispatcher";
@@ -85,7 +85,7 @@ describe("multipart, against a real server", () => {
     const received = api.requests[0];
     const contentType = received?.headers["content-type"] ?? "";
     expect(contentType).toMatch(/^multipart\/form-data; boundary=/);
-    const form = await new Response(received?.body, { headers: { "content-type": contentType } }).formData();
+    const form = await new Response(received?.body ?? null, { headers: { "content-type": contentType } }).formData();
     const parts = [...form.entries()];
     expect(parts.map(([name]) => name)).toEqual(["user.json", "profile.xml"]);
     const files = parts.map(([, value]) => value as File);
@@ -106,7 +106,7 @@ describe("multipart, against a real server", () => {
       await sendRequest({ method: "POST", url: `${server.origin}/first`, headers: buildRequestHeaders({ multipart: true }), body: built?.body }, { dispatcher });
       const [first, second] = server.requests;
       expect(second?.body.length).toBeGreaterThan(0);
-      const count = async (r: typeof first) => [...(await new Response(r?.body, { headers: { "content-type": r?.headers["content-type"] ?? "" } }).formData()).keys()].length;
+      const count = async (r: typeof first) => [...(await new Response(r?.body ?? null, { headers: { "content-type": r?.headers["content-type"] ?? "" } }).formData()).keys()].length;
       expect(await count(first)).toBe(2);
       expect(await count(second)).toBe(2);
     } finally {
