@@ -1,4 +1,4 @@
-import { Response, type Dispatcher, type File } from "undici";
+import { Response, type Dispatcher } from "undici";
 import type { BoundDocument } from "../../runtime/definition";
 import { buildRequestBody, withCharset } from "../../runtime/http/body";
 import { createDispatcher } from "../../runtime/http/dispatcher";
@@ -88,7 +88,7 @@ describe("multipart, against a real server", () => {
     const form = await new Response(received?.body ?? null, { headers: { "content-type": contentType } }).formData();
     const parts = [...form.entries()];
     expect(parts.map(([name]) => name)).toEqual(["user.json", "profile.xml"]);
-    const files = parts.map(([, value]) => value as File);
+    const files = parts.map(([, value]) => value as unknown as { name: string; type: string; text(): Promise<string> });
     expect(files.map((file) => file.name)).toEqual(["user.json", "profile.xml"]);
     expect(files.map((file) => file.type)).toEqual(["application/json; charset=utf-8", "application/xml; charset=utf-8"]);
     expect(await Promise.all(files.map((file) => file.text()))).toEqual([user.content, profile.content]);
