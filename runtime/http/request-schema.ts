@@ -168,6 +168,7 @@ class CompiledSchema {
       strictTypes: false,
       strictTuples: false,
       strictRequired: false,
+      allowMatchingProperties: true, // a name in properties may also match patternProperties
       validateSchema: false, // validated against the 2020-12 meta-schema before the rewrite
       meta: false,
       $data: false,

@@ -151,6 +151,22 @@ const cases: Case[] = [
   { name: "contains failing is reported", schema: { type: "array", items: { properties: { primary: {} } }, contains: { properties: { primary: { const: true } }, required: ["primary"] } }, body: [{ primary: false }], expect: { otherPointers: [""] } },
   { name: "contains inside allOf branch does not open items", schema: { properties: { l: { allOf: [{ type: "array", contains: { type: "object" } }] } } }, body: { l: [{ isAdmin: true }] }, expect: { extra: ["/l/0"] } },
 
+  // Constants are exact by themselves.
+  { name: "an object const passes exactly", schema: { properties: { mode: { const: { kind: "fast", level: 2 } } } }, body: { mode: { kind: "fast", level: 2 } } },
+  { name: "an object const refuses anything else", schema: { properties: { mode: { const: { kind: "fast" } } } }, body: { mode: { kind: "fast", isAdmin: true } }, expect: { otherPointers: ["/mode"] } },
+  { name: "an enum of objects through allOf", schema: { properties: { m: { allOf: [{ enum: [{ a: 1 }, [1, 2]] }] } } }, body: { m: [1, 2] } },
+
+  // Composition details.
+  { name: "a name in properties and patternProperties", schema: { properties: { "x-id": { type: "string" } }, patternProperties: { "^x-": { type: "string" } } }, body: { "x-id": "1", "x-other": "2" } },
+  { name: "user propertyNames and anyOf together", schema: { propertyNames: { maxLength: 5 }, anyOf: [{ properties: { a: {} } }, { properties: { b: {} } }] }, body: { a: 1 } },
+  { name: "user propertyNames and anyOf together, extra", schema: { propertyNames: { maxLength: 5 }, anyOf: [{ properties: { a: {} } }, { properties: { b: {} } }] }, body: { a: 1, b: 2 }, expect: { extra: ["/b"] } },
+  { name: "unevaluatedProperties: false inside allOf members no longer breaks composition", schema: { allOf: [{ properties: { a: {} }, unevaluatedProperties: false }, { properties: { b: {} }, unevaluatedProperties: false }] }, body: { a: 1, b: 2 } },
+  { name: "tuple alternatives", schema: { anyOf: [{ prefixItems: [{ type: "string" }] }, { prefixItems: [{ type: "number" }, { type: "number" }] }] }, body: [1, 2] },
+  { name: "tuple alternatives, one item too many", schema: { anyOf: [{ prefixItems: [{ type: "string" }] }, { prefixItems: [{ type: "number" }, { type: "number" }] }] }, body: [1, 2, 3], expect: { extra: ["/2"] } },
+  { name: "anyOf inside dependentSchemas", schema: { properties: { pay: {} }, dependentSchemas: { pay: { anyOf: [{ properties: { card: {} }, required: ["card"] }, { properties: { iban: {} }, required: ["iban"] }] } } }, body: { pay: 1, iban: "x" } },
+  { name: "anyOf inside dependentSchemas, mixed", schema: { properties: { pay: {} }, dependentSchemas: { pay: { anyOf: [{ properties: { card: {} }, required: ["card"] }, { properties: { iban: {} }, required: ["iban"] }] } } }, body: { pay: 1, iban: "x", card: "y" }, expect: { extra: ["/iban"] } }, // a tie: the first alternative explains
+  { name: "content and metadata keywords are accepted", schema: { properties: { file: { type: "string", contentEncoding: "base64", contentMediaType: "image/png", readOnly: false, deprecated: true, examples: ["aGk="], default: "", $comment: "c" } } }, body: { file: "aGk=" } },
+
   // Annotations from OpenAPI and x- keys are accepted and ignored.
   { name: "example and x- keys are ignored", schema: { properties: { a: { type: "string", example: "x", "x-internal": true } } }, body: { a: "y" } },
 ];

@@ -9,7 +9,8 @@
  *    `properties`/`patternProperties` value, `items` and each `prefixItems` entry. Every other
  *    schema applies *in place* to the same value as its parent (`allOf`/`anyOf`/`oneOf` members,
  *    `then`/`else`, `dependentSchemas` values, and `$ref` targets such as `$defs` entries).
- * 2. Closing. Each location gets `unevaluatedProperties: false` and `unevaluatedItems: false`.
+ * 2. Closing. Each location gets `unevaluatedProperties: false` and `unevaluatedItems: false`
+ *    (except a location fixed to a `const`/`enum` value, exact by deep equality already).
  *    These see through every in-place applicator, so `{allOf: [{properties: {a}}, {properties:
  *    {b}}]}` accepts `{a, b}` and refuses `{a, b, c}`. In-place schemas are never closed
  *    themselves: closing an `allOf` member would refuse what its siblings declare.
@@ -73,6 +74,8 @@ export interface SchemaNode {
   readonly forbidden: boolean;
   /** The user allowed extra elements here (additionalProperties: true or a schema, ...). */
   opens: boolean;
+  /** A location fixed to a constant (const/enum): exact without closing keywords. */
+  constant?: boolean;
   /** For the hidden `contains` test (see step 4): how many matching items it asks for. */
   containsTest?: { min: number; max?: number };
   /** Every subschema object directly under this one. */
@@ -247,6 +250,18 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+/**
+ * A deep copy of JSON data made of this realm's objects (so that deep equality, which compares
+ * constructors, holds against bodies) and safe for a `__proto__` key.
+ */
+export function copyJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyJson);
+  if (typeof value !== "object" || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) setOwn(copy, key, copyJson(item));
+  return copy;
+}
+
 /** One JSON Pointer segment. */
 export function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -269,6 +284,7 @@ export function closeSchema(userSchema: SchemaObject, checkAgainstMetaSchema: ()
   rewriter.throwIfProblems();
   rewriter.refuseInPlaceLoops();
   rewriter.throwIfProblems();
+  rewriter.openConstantLocations();
   const closed = new ClosedSchema(document, rewriter.nodes);
   rewriter.checkRequiredNamesAreDeclared(closed);
   rewriter.throwIfProblems();
@@ -512,7 +528,7 @@ class Rewriter {
           this.problem(`${keyUser}/$data`, REFUSED_KEYWORDS.get("$data") ?? "$data is not allowed");
           return;
         }
-        out[key] = structuredClone(value);
+        out[key] = copyJson(value);
     }
   }
 
@@ -557,6 +573,36 @@ class Rewriter {
     return this.byUserPointer.get(pointer);
   }
 
+  /**
+   * A location that must equal a constant (`const`, or one of `enum`) is exact already: deep
+   * equality allows no extra element. Its closing keywords are removed, since `const` marks no
+   * property as evaluated and the location could never pass. Looked for in the location and
+   * in what always applies with it (allOf members, $ref targets).
+   */
+  openConstantLocations(): void {
+    for (const [schema, node] of this.nodes) {
+      if (node.role !== "location") continue;
+      const seen = new Set<SchemaObject>();
+      const stack = [schema as SchemaObject];
+      let constant = false;
+      while (stack.length > 0 && !constant) {
+        const current = stack.pop() as SchemaObject;
+        if (seen.has(current)) continue;
+        seen.add(current);
+        if (current["const"] !== undefined || current["enum"] !== undefined) constant = true;
+        const currentNode = this.nodes.get(current);
+        if (!currentNode) continue;
+        for (const edge of currentNode.inPlace) if (edge.keyword === "allOf") stack.push(edge.schema);
+        if (currentNode.ref) stack.push(currentNode.ref);
+      }
+      if (constant) {
+        delete (schema as SchemaObject)["unevaluatedProperties"];
+        delete (schema as SchemaObject)["unevaluatedItems"];
+        node.constant = true;
+      }
+    }
+  }
+
   /** Refuses `$ref` loops that stay on the same value: validating would recurse forever. */
   refuseInPlaceLoops(): void {
     const state = new Map<object, "open" | "done">();
@@ -598,7 +644,7 @@ class Rewriter {
   checkRequiredNamesAreDeclared(closed: ClosedSchema): void {
     const reported = new Set<string>();
     for (const [schema, node] of this.nodes) {
-      if (node.role !== "location") continue;
+      if (node.role !== "location" || node.constant) continue;
       const closure = closed.inPlaceClosure(schema as SchemaObject);
       const declared = declaredNames(closure);
       const patterns = [...declared.patterns].map((p) => compileLinearPattern(p));
@@ -656,7 +702,7 @@ class Rewriter {
   guardPrototypeNames(closed: ClosedSchema): void {
     const guards: Array<{ location: SchemaObject; pad: SchemaObject }> = [];
     for (const [schema, node] of this.nodes) {
-      if (node.role !== "location") continue;
+      if (node.role !== "location" || node.constant) continue;
       const declared = closed.declaredAt(schema as SchemaObject);
       const patterns = [...declared.patterns].map((p) => compileLinearPattern(p));
       const refused = PROTOTYPE_NAMES.filter((name) => !declared.names.has(name) && !patterns.some((p) => p.test(name)));
