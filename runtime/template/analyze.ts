@@ -136,6 +136,12 @@ class Analyzer {
       switch (statement.type) {
         case "ContentStatement":
           this.state = advance(this.kind, this.state, statement.value);
+          if (this.kind === "json" && contextOf(this.kind, this.state) === "json-escape" && program.body[i + 1]?.type !== "ContentStatement") {
+            // A backslash just before {{ }} (Handlebars keeps one of "\\{{") would escape whatever
+            // comes next; complete it as an escaped backslash so the JSON string stays valid.
+            statement.value += "\\";
+            this.state = advance(this.kind, this.state, "\\");
+          }
           break;
         case "CommentStatement":
           break;
