@@ -5,7 +5,7 @@
  */
 import { DOMParser, type Element } from "@xmldom/xmldom";
 import fc from "fast-check";
-import { SiqError } from "../../runtime/errors";
+import type { SiqError } from "../../runtime/errors";
 import { createDataScope } from "../../runtime/formula/data-scope";
 import { analyzeTemplate } from "../../runtime/template";
 import { analyzeUncached } from "../../runtime/template/analyze";
