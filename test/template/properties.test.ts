@@ -52,6 +52,36 @@ describe("analysis of any text", () => {
   });
 });
 
+describe("analysis time", () => {
+  const families: [string, (n: number) => string][] = [
+    ["unclosed blocks", (n) => "{{#if a}}".repeat(n)],
+    ["nested blocks at the limit", (n) => ("{{#if a}}".repeat(99) + "{{/if}}".repeat(99)).repeat(Math.ceil(n / 100))],
+    ["else-if chains", (n) => "{{#if a}}" + "{{else if b}}".repeat(n) + "{{/if}}"],
+    ["nested helper calls", (n) => `{{upper ${"(upper ".repeat(n)}q1${")".repeat(n)}}}`],
+    ["mustaches followed by }", (n) => "{{q1}}}".repeat(n)],
+    ["mustaches", (n) => "{{q1}} ".repeat(n)],
+    ["unclosed mustaches", (n) => "{{x \"".repeat(n)],
+    ["escaped mustaches", (n) => "\\{{".repeat(n)],
+  ];
+
+  function timeOf(source: string): number {
+    let best = Infinity;
+    for (let run = 0; run < 2; run++) {
+      const start = performance.now();
+      analyzeUncached(source, "json");
+      best = Math.min(best, performance.now() - start);
+    }
+    return best;
+  }
+
+  test.each(families)("%s: time grows linearly", (_name, make) => {
+    timeOf(make(200));
+    const small = timeOf(make(500));
+    const large = timeOf(make(2000));
+    expect(large).toBeLessThan(Math.max(small * 10, 50));
+  });
+});
+
 // ---- JSON -----------------------------------------------------------------------------------
 
 type Shape = { kind: "object"; entries: [string, Shape][] } | { kind: "array"; items: Shape[] } | { kind: "string" } | { kind: "any" };
