@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { configFor } from "./lib/config";
 import { formatTable, isPending, machine, writeResults, type Row } from "./lib/report";
+import { engineOverhead } from "./scenarios/engine-overhead";
 import { httpPipeline } from "./scenarios/http-pipeline";
 
 const repoRoot = join(__dirname, "..", "..");
@@ -17,7 +18,10 @@ interface Scenario {
   run: (config: ReturnType<typeof configFor>) => Promise<Row[]>;
 }
 
-const SCENARIOS: Scenario[] = [{ id: "1", title: "REST pipeline against a local server, 32 at once", run: httpPipeline }];
+const SCENARIOS: Scenario[] = [
+  { id: "1", title: "REST pipeline against a local server, 32 at once", run: httpPipeline },
+  { id: "2", title: "engine overhead per action, HTTP answered in-process", run: engineOverhead },
+];
 
 function argValue(name: string): string | undefined {
   const at = process.argv.indexOf(name);

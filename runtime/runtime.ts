@@ -16,6 +16,7 @@ import { builtInRegistry, loadPipeline as loadPipelineFile, type LoadOptions } f
 import { PipelineInvalidError, errorCount, type Problem } from "./pipeline/problems";
 import type { Pipeline } from "./pipeline/types";
 import { Redactor } from "./redact";
+import { silentLogger } from "./silent-logger";
 import type { ActionRegistry } from "./registry";
 
 export interface RuntimeOptions {
@@ -72,7 +73,6 @@ export function defaultSettings(env: Readonly<Record<string, string | undefined>
   };
 }
 
-const silentLogger: Logger = { log: () => undefined };
 const noAudit: AuditSink = { record: () => undefined };
 
 export { systemClock };

@@ -14,6 +14,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { fullFormats } from "ajv-formats/dist/formats";
 import { SiqError } from "../errors";
+import { isImmutableJson } from "../util/immutable-json";
 import { JsonData, isPlainObject } from "../values";
 import type { ClosedSchema, SchemaObject, SchemaProblem } from "./schema/close-schema";
 import { EVALUATION_METER, closeSchema, pointerToFragment, schemaProblemsError, setOwn } from "./schema/close-schema";
@@ -80,13 +81,23 @@ export function requireRequestSchema(schema: unknown, options: { action?: string
  */
 export function compileRequestSchema(schema: unknown): ExactSchema {
   const userSchema = readSchemaValue(schema);
+  // A schema the runtime froze (a literal in the pipeline) cannot change: its compiled form is
+  // found by identity, without re-checking limits or re-writing its canonical text each run.
+  const frozen = isImmutableJson(userSchema) ? byFrozenObject.get(userSchema) : undefined;
+  if (frozen && byUserText.get(frozen.key) === frozen.schema) return touch(byUserText, frozen.key, frozen.schema);
+  const compiled = compileUserSchema(userSchema);
+  if (isImmutableJson(userSchema)) byFrozenObject.set(userSchema, compiled);
+  return compiled.schema;
+}
+
+function compileUserSchema(userSchema: unknown): { key: string; schema: UserSchema } {
   checkLimits(userSchema);
   if (!isPlainObject(userSchema)) {
     throw schemaProblemsError([{ pointer: "", message: "a Request Schema must be a JSON object (a JSON Schema)" }]);
   }
   const userText = canonicalJson(userSchema);
   const known = byUserText.get(userText);
-  if (known) return touch(byUserText, userText, known);
+  if (known) return { key: userText, schema: touch(byUserText, userText, known) };
 
   const closed = closeSchema(userSchema, () => checkAgainstMetaSchema(userSchema));
   const closedText = canonicalJson(closed.document);
@@ -94,7 +105,7 @@ export function compileRequestSchema(schema: unknown): ExactSchema {
   const compiled = same ? touch(byClosedText, closedText, same) : remember(byClosedText, closedText, new CompiledSchema(closed, closedText));
   // Schemas differing only in what the rewrite overrides share a validator, but each keeps
   // its own knowledge of where it had allowed extra elements (for the message).
-  return remember(byUserText, userText, new UserSchema(compiled, closed.openLocations()));
+  return { key: userText, schema: remember(byUserText, userText, new UserSchema(compiled, closed.openLocations())) };
 }
 
 /** Drops every cached validator (tests; hosts reloading many pipelines). */
@@ -106,6 +117,8 @@ export function clearRequestSchemaCache(): void {
 const CACHE_LIMIT = 256;
 const byUserText = new Map<string, UserSchema>();
 const byClosedText = new Map<string, CompiledSchema>();
+/** Frozen schema objects to their cache entry; valid while that entry is still in byUserText. */
+const byFrozenObject = new WeakMap<object, { key: string; schema: UserSchema }>();
 
 function touch<T>(cache: Map<string, T>, key: string, value: T): T {
   cache.delete(key);
