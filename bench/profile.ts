@@ -4,8 +4,8 @@
  *   node --cpu-prof --cpu-prof-dir=prof dist/bench/profile.js post [seconds]
  *
  * Contenders: `get`, `post` (the engine against the local server, 32 at once), `raw-get`,
- * `raw-post` (raw undici), `inproc` (the typical pipeline on the in-process dispatcher, one
- * at a time).
+ * `raw-post` (raw undici), `inproc` and `inproc-get` (the typical and the minimal pipeline on
+ * the in-process dispatcher, one at a time).
  */
 import { Agent, request } from "undici";
 import { createRuntime } from "../runtime/runtime";
@@ -17,10 +17,10 @@ import { closedLoop } from "./lib/stats";
 async function main(): Promise<void> {
   const which = process.argv[2] ?? "post";
   const seconds = Number(process.argv[3] ?? 10);
-  if (which === "inproc") {
+  if (which === "inproc" || which === "inproc-get") {
     const runtime = createRuntime({ dispatcher: new ImmediateDispatcher() });
-    const pipeline = typicalPost("http://bench.invalid");
-    const result = await closedLoop(1, seconds * 1000, (n) => runtime.run(pipeline, { answers: typicalAnswers(n) }));
+    const pipeline = which === "inproc" ? typicalPost("http://bench.invalid") : minimalGet("http://bench.invalid");
+    const result = await closedLoop(1, seconds * 1000, (n) => runtime.run(pipeline, { answers: which === "inproc" ? typicalAnswers(n) : {} }));
     console.log(`${which}: ${Math.round(result.perSecond)} runs/s, ${Math.round(result.cpuMicrosPerOp)} µs CPU/run`);
     return;
   }

@@ -7,8 +7,13 @@
 import { join } from "node:path";
 import { configFor } from "./lib/config";
 import { formatTable, isPending, machine, writeResults, type Row } from "./lib/report";
+import { directoryUsers } from "./scenarios/directory";
 import { engineOverhead } from "./scenarios/engine-overhead";
+import { formulas } from "./scenarios/formulas";
 import { httpPipeline } from "./scenarios/http-pipeline";
+import { memory } from "./scenarios/memory";
+import { requestSchema } from "./scenarios/request-schema";
+import { startup } from "./scenarios/startup";
 
 const repoRoot = join(__dirname, "..", "..");
 
@@ -21,6 +26,11 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
   { id: "1", title: "REST pipeline against a local server, 32 at once", run: httpPipeline },
   { id: "2", title: "engine overhead per action, HTTP answered in-process", run: engineOverhead },
+  { id: "3", title: "formulas and templates", run: formulas },
+  { id: "4", title: "Request Schema validation", run: requestSchema },
+  { id: "5", title: "SmartIQ User creations", run: directoryUsers },
+  { id: "6", title: "siq validate start-up", run: startup },
+  { id: "7", title: "peak memory", run: memory },
 ];
 
 function argValue(name: string): string | undefined {

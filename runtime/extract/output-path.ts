@@ -17,8 +17,9 @@ import { SiqError } from "../errors";
 import type { JsonValue, Value } from "../values";
 import { JsonData } from "../values";
 import { parseJsonPath } from "./jsonpath";
+import { lazy } from "../util/lazy";
+import type * as XmlDocumentModule from "./xml-document";
 import type { XmlDocument, XmlNode } from "./xml-document";
-import { XmlNotWellFormed, declaredPrefixes, parseXmlDocument, xmlNodeValue } from "./xml-document";
 import { XPathSyntaxError, rewriteXPathNames } from "./xpath-names";
 
 /** What Output Path reads from a response. Header names may be in any case. */
@@ -82,10 +83,11 @@ export class ParsedResponse {
   xmlDocument(): { document: XmlDocument; prefixes: Record<string, string> } {
     if (!this.xml) {
       try {
+        const { parseXmlDocument, declaredPrefixes } = xmlDocument();
         const document = parseXmlDocument(this.response.body);
         this.xml = { document, prefixes: declaredPrefixes(document) };
       } catch (error) {
-        const reason = error instanceof XmlNotWellFormed ? error.message : "it cannot be parsed";
+        const reason = error instanceof xmlDocument().XmlNotWellFormed ? error.message : "it cannot be parsed";
         throw new SiqError("OUTPUT_PATH_RESPONSE_INVALID",
           `Output Path cannot read the response as XML (${describeType(this.response.contentType, "XML")}): ${reason}.`);
       }
@@ -209,8 +211,11 @@ interface XPathModule {
   XNumber: abstract new (...args: never[]) => unknown;
   XBoolean: abstract new (...args: never[]) => unknown;
 }
+// The XML stack (xpath, @xmldom/xmldom) is loaded on first use: most pipelines never meet XML.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- see XPathModule
-const xpath = require("xpath") as XPathModule;
+const xpathModule = lazy(() => require("xpath") as XPathModule);
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
+const xmlDocument = lazy(() => require("./xml-document") as typeof XmlDocumentModule);
 
 class XPathOutput implements OutputPath {
   readonly kind = "xpath";
@@ -221,7 +226,7 @@ class XPathOutput implements OutputPath {
     try {
       const rewritten = rewriteXPathNames(source.trim());
       this.prefixes = rewritten.prefixes;
-      this.evaluator = xpath.parse(rewritten.expression);
+      this.evaluator = xpathModule().parse(rewritten.expression);
     } catch (error) {
       const reason = error instanceof XPathSyntaxError ? error.message : "it is not an XPath 1.0 expression";
       throw invalid(source, reason);
@@ -248,9 +253,9 @@ class XPathOutput implements OutputPath {
     } catch (error) {
       throw invalid(this.source, error instanceof Error ? error.message : String(error));
     }
-    if (typeof result.toArray === "function") return result.toArray().map(xmlNodeValue);
-    if (result instanceof xpath.XNumber) return [result.numberValue()];
-    if (result instanceof xpath.XBoolean) return [result.booleanValue()];
+    if (typeof result.toArray === "function") return result.toArray().map(xmlDocument().xmlNodeValue);
+    if (result instanceof xpathModule().XNumber) return [result.numberValue()];
+    if (result instanceof xpathModule().XBoolean) return [result.booleanValue()];
     return [result.stringValue()];
   }
 }
