@@ -83,6 +83,7 @@ export const ERROR_CODES = {
   BODY_TOO_LARGE: "The request body is larger than the endpoint accepts (413).",
   CREDENTIALS_INVALID: "The login's username or password is wrong, or the account is disabled.",
   EGRESS_DENIED: "A pipeline run by the host tried to reach a private, loopback or link-local address not allowed by --allow-hosts.",
+  HOST_CLOSING: "The host is shutting down and takes no new requests.",
   HOST_KEY_INVALID: "The host's token signing key file cannot be read, created or used.",
   HOST_STARTING: "The host is still starting.",
   IMPERSONATION_DENIED: "X-As-User or As-User (Impersonate) was refused: no Impersonate permission, or the user is unknown or disabled.",

@@ -136,7 +136,8 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
       logger,
     };
 
-    app = buildApp(context, options);
+    const state = { closing: false };
+    app = buildApp(context, options, state);
     await app.listen({ port: options.port ?? 0, host: options.host ?? "127.0.0.1" });
     const address = app.server.address();
     if (address === null || typeof address === "string") throw new SiqError("INTERNAL", "The host's server has no TCP address.");
@@ -168,6 +169,7 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
       pipelinesDir,
       close() {
         closing ??= (async () => {
+          state.closing = true;
           await server.close();
           await ownedDispatcher.close();
           if (ownsDirectory) directory.close();
@@ -192,12 +194,14 @@ function loadFastify(): typeof fastifyFactory {
   return require("fastify") as typeof fastifyFactory;
 }
 
-function buildApp(host: HostContext, options: HostOptions): FastifyInstance {
+function buildApp(host: HostContext, options: HostOptions, state: { closing: boolean }): FastifyInstance {
   const app = loadFastify()({
     logger: false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     // Our own identifiers; Fastify's default would take the client's X-Request-Id on trust.
     requestIdHeader: false,
+    // While closing, our own hook answers 503 HOST_CLOSING in the API's error shape.
+    return503OnClosing: false,
     ajv: {
       customOptions: {
         // Reject what the schema does not allow: never drop unknown properties, never coerce types.
@@ -216,6 +220,7 @@ function buildApp(host: HostContext, options: HostOptions): FastifyInstance {
 
   app.addHook("onRequest", async (request) => {
     request.siq = { caller: undefined, asUser: undefined, asUserHeader: undefined, loginName: undefined, errorCode: undefined };
+    if (state.closing) throw new ApiError(503, "HOST_CLOSING", "The host is shutting down; try again once it is back.");
     if (request.routeOptions.config.public === true) return;
     if (!request.is404) return authenticate(host, request);
     // An unknown endpoint answers 404 either way; the caller is still named in the audit log when known.
@@ -229,6 +234,8 @@ function buildApp(host: HostContext, options: HostOptions): FastifyInstance {
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.header("cache-control", "no-store");
     reply.header("x-content-type-options", "nosniff");
+    // A request that was in flight when closing began ends its connection, so the close can complete.
+    if (state.closing) reply.header("connection", "close");
     return payload;
   });
 
