@@ -57,6 +57,14 @@ export const ERROR_CODES = {
   TIMEOUT: "The request did not complete within its timeout.",
   TOO_MANY_REDIRECTS: "The request was redirected more than 10 times.",
   URL_INVALID: "A request URL is not a valid http(s) URL, or is relative with no base URL.",
+  // The HTTP actions (actions/rest-service, actions/smartiq-api, runtime/http/http-action.ts)
+  CONNECTION_UNKNOWN: "An action names a connection that the pipeline does not define.",
+  IMPERSONATED_USER_DISABLED: "SmartIQ API impersonates a user whose account is disabled.",
+  IMPERSONATED_USER_NOT_FOUND: "SmartIQ API impersonates a username or GUID that no user has.",
+  IMPERSONATION_DENIED: "The running user lacks the Impersonate permission (or there is no directory to check it).",
+  SMARTIQ_FOREIGN_ORIGIN: "SmartIQ API was given a URL outside the SmartIQ origin; the token never leaves SmartIQ.",
+  SMARTIQ_UNAVAILABLE: "SmartIQ API has no SmartIQ to call: no connections.smartiq and no embedded host.",
+  TOKEN_UNAVAILABLE: "Send Access Token is set but the host has no token provider.",
   // User directory and the SmartIQ User action (runtime/directory, actions/smartiq-user)
   ADMIN_GROUP_DENIED: "Only an administrator may add anyone to, or remove anyone from, an administrators group.",
   ADMIN_USER_DENIED: "Only an administrator may change a user who is an administrator.",
@@ -77,6 +85,15 @@ export const ERROR_CODES = {
   UNKNOWN_ROLE: "No role of that name (ignoring case) exists.",
   UNKNOWN_USER: "No user of that username (ignoring case) or GUID exists in the directory.",
   USER_EXISTS: "A user of that username (ignoring case) already exists.",
+  // Request Schema and Output Path (runtime/http/request-schema.ts, runtime/extract/)
+  OUTPUT_PATH_INVALID: "An Output Path is not a valid JSONPath (RFC 9535), XPath 1.0 or header:Name.",
+  OUTPUT_PATH_MISMATCH: "An Output Path does not fit the response: JSONPath on an XML response, or XPath on JSON.",
+  OUTPUT_PATH_RESPONSE_INVALID: "The response body is not well-formed JSON or XML, so Output Path cannot read it.",
+  REQUEST_BODY_INVALID: "A Request Body does not match its Request Schema exactly; every extra and missing element is listed.",
+  REQUEST_SCHEMA_INVALID: "A Request Schema is not a valid JSON Schema 2020-12, or uses something refused (remote $ref, $data, a pattern that could backtrack).",
+  REQUEST_SCHEMA_REQUIRED: "A Request Body was given without a Request Schema.",
+  REQUEST_SCHEMA_TOO_DEEP: "A Request Schema is nested deeper than 64 levels.",
+  REQUEST_SCHEMA_TOO_LARGE: "A Request Schema is larger than 256 KB.",
   // Embedded host (runtime/host): the API's error codes, and egress from pipelines it runs
   ACCOUNT_DISABLED: "The token's user has been disabled since the token was issued.",
   AUTH_REQUIRED: "The host's endpoint needs `Authorization: Bearer <token>`.",
@@ -88,7 +105,6 @@ export const ERROR_CODES = {
   HOST_CLOSING: "The host is shutting down and takes no new requests.",
   HOST_KEY_INVALID: "The host's token signing key file cannot be read, created or used.",
   HOST_STARTING: "The host is still starting.",
-  IMPERSONATION_DENIED: "X-As-User or As-User (Impersonate) was refused: no Impersonate permission, or the user is unknown or disabled.",
   LOGIN_LOCKED: "Too many failed logins for the username or from the address; wait for Retry-After.",
   MEDIA_TYPE_UNSUPPORTED: "The request body is not application/json.",
   NOT_FOUND: "The host has no such endpoint.",

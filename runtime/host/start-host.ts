@@ -290,8 +290,8 @@ function authenticate(host: HostContext, request: FastifyRequest): void {
     throw new ApiError(403, "IMPERSONATION_DENIED", `"${caller.username}" may not act as another user (X-As-User): it needs the Impersonate permission, through a role of one of the user's groups.`);
   }
   const target = host.directory.findUser(asUser);
-  if (!target) throw new ApiError(403, "IMPERSONATION_DENIED", `X-As-User names "${request.siq.asUserHeader}", but no user has that username or GUID.`);
-  if (target.disabled) throw new ApiError(403, "IMPERSONATION_DENIED", `X-As-User names "${target.username}", whose account is disabled; a disabled user cannot be impersonated.`);
+  if (!target) throw new ApiError(403, "IMPERSONATED_USER_NOT_FOUND", `X-As-User names "${request.siq.asUserHeader}", but no user has that username or GUID.`);
+  if (target.disabled) throw new ApiError(403, "IMPERSONATED_USER_DISABLED", `X-As-User names "${target.username}", whose account is disabled; a disabled user cannot be impersonated.`);
   request.siq.asUser = target;
 }
 

@@ -328,12 +328,12 @@ describe("X-As-User", () => {
   });
 
   test.each([
-    ["an unknown user", "nobody", "no user has that username or GUID"],
-    ["a disabled user", "ghost", "disabled"],
-  ])("is refused for %s", async (_what, asUser, text) => {
+    ["an unknown user", "nobody", "IMPERSONATED_USER_NOT_FOUND", "no user has that username or GUID"],
+    ["a disabled user", "ghost", "IMPERSONATED_USER_DISABLED", "disabled"],
+  ])("is refused for %s (%s)", async (_what, asUser, code, text) => {
     const answer = await t.call("GET", "/api/v1/admin/users", { token: t.tokenFor("robot"), headers: { "x-as-user": asUser } });
     expect(answer.status).toBe(403);
-    expect(answer.json.error.code).toBe("IMPERSONATION_DENIED");
+    expect(answer.json.error.code).toBe(code);
     expect(answer.json.error.message).toContain(text);
     expect(lastAudit()).toMatchObject({ user: "robot", asUser, status: 403 });
   });
