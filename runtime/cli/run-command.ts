@@ -13,7 +13,7 @@ import type { Pipeline } from "../pipeline/types";
 import { parseJsonText } from "../pipeline/json-source";
 import { isPlainObject } from "../values";
 import { openCliRuntime, pipelineEnv } from "./cli-runtime";
-import { formatDryRunRequest } from "./dry-run";
+import { formatCurl } from "../http/curl";
 import { EXIT, ExitSignal, colorsFor, type CliIo } from "./io";
 import { invalidOutput, writeJson, writeProblems, writeRunResult } from "./output";
 
@@ -68,7 +68,7 @@ export function runCommand(io: CliIo): Command {
         if (flags.json) {
           writeJson(io, result);
         } else {
-          for (const request of requests) io.stdout.write(`${colors.dim(`# ${request.action}`)}\n${formatDryRunRequest(request)}\n\n`);
+          for (const request of requests) io.stdout.write(`${colors.dim(`# ${request.action}`)}\n${formatCurl(request)}\n\n`);
           writeRunResult(io, colors, result);
         }
         if (result.status === "failed") throw new ExitSignal(EXIT.failed);
