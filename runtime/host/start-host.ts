@@ -119,7 +119,7 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
   let app: FastifyInstance | undefined;
   try {
     const tokens = new HostTokens(signingKey(options, directory, cwd), directory, clock, options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS);
-    const allowHosts = typeof options.allowHosts?.[0] === "string" || options.allowHosts === undefined ? parseAllowHosts(options.allowHosts as readonly string[] | undefined) : (options.allowHosts as AllowedHost[]);
+    const allowHosts = (options.allowHosts ?? []).flatMap((entry: string | AllowedHost) => (typeof entry === "string" ? parseAllowHosts(entry) : [entry]));
     const pipelinesDir = options.pipelinesDir === false ? undefined : resolve(cwd, options.pipelinesDir ?? DEFAULT_PIPELINES_DIR);
     let ownUrl = "";
     const context: HostContext = {
