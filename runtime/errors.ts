@@ -55,6 +55,9 @@ export const ERROR_CODES = {
   TIMEOUT: "The request did not complete within its timeout.",
   TOO_MANY_REDIRECTS: "The request was redirected more than 10 times.",
   URL_INVALID: "A request URL is not a valid http(s) URL, or is relative with no base URL.",
+  // Action specs (runtime/spec): `siq test`, runSpec
+  SPEC_FAILED: "An action spec ran and what happened differs from what it expects; the differences are listed.",
+  SPEC_INVALID: "An action spec file has problems (JSON, schema, matchers, its pipeline, answers or directory state); each one is listed.",
   // User directory and the SmartIQ User action (runtime/directory, actions/smartiq-user)
   ADMIN_GROUP_DENIED: "Only an administrator may add anyone to, or remove anyone from, an administrators group.",
   ADMIN_USER_DENIED: "Only an administrator may change a user who is an administrator.",
