@@ -5,5 +5,6 @@
 import type { Command } from "commander";
 import { directoryCommand } from "./directory-command";
 import type { CliIo } from "./io";
+import { testCommand } from "./test-command";
 
-export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand];
+export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand, testCommand];
