@@ -5,6 +5,7 @@
  */
 import type { TSchema } from "@sinclair/typebox";
 import { ActionDefinitionSchema } from "./action-definition";
+import { ConnectorSchema } from "./connector";
 import { AnswersSchema, PipelineSchema } from "./pipeline";
 import { SpecSchema } from "./spec";
 
@@ -14,6 +15,7 @@ export const PUBLISHED_SCHEMAS: Record<string, TSchema> = {
   "pipeline.schema.json": PipelineSchema,
   "answers.schema.json": AnswersSchema,
   "action-definition.schema.json": ActionDefinitionSchema,
+  "connector.schema.json": ConnectorSchema,
   "spec.schema.json": SpecSchema,
 };
 
