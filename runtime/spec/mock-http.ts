@@ -52,7 +52,7 @@ export class SpecHttp {
   private readonly uses: number[];
   private readonly agent: MockAgent;
 
-  constructor(private readonly entries: readonly SpecHttpEntry[]) {
+  constructor(readonly entries: readonly SpecHttpEntry[]) {
     this.uses = entries.map(() => 0);
     this.agent = new MockAgent();
     this.agent.disableNetConnect();

@@ -1,0 +1,27 @@
+/**
+ * Every spec the project ships (beside the built-in actions and the example pipelines) passes,
+ * run through the public testing entry point as a user's Jest suite would.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { expectSpecToPass } from "../../runtime/spec";
+
+const root = join(__dirname, "..", "..");
+
+const specFiles = ["actions", "examples"]
+  .filter((folder) => existsSync(join(root, folder)))
+  .flatMap((folder) =>
+    readdirSync(join(root, folder), { recursive: true, encoding: "utf8" })
+      .filter((name) => name.endsWith(".spec.json") && !name.split(/[\\/]/).includes("node_modules"))
+      .map((name) => join(folder, name)),
+  )
+  .sort();
+
+test("the built-in actions ship specs", () => {
+  const actions = new Set(specFiles.filter((file) => file.startsWith("actions")).map((file) => file.split(/[\\/]/)[1]));
+  expect([...actions]).toEqual(expect.arrayContaining(["smartiq-user"]));
+});
+
+test.each(specFiles)("%s passes", async (file) => {
+  await expectSpecToPass(join(root, file), { displayName: file });
+});
