@@ -153,7 +153,7 @@ async function loadSpecPipeline(spec: SpecFile, options: SpecLoadOptions & { bas
       problems.push(problem(options.displayName, ["pipeline"], error.code, `the pipeline file ${spec.pipeline} cannot be read (it is relative to the spec file): check the path`));
       return undefined;
     }
-    const errors = result.problems.filter((p) => p.severity === "error");
+    const errors = result.problems.filter((p) => p.severity === "error").map(specEnvHint);
     problems.push(...errors);
     return errors.length === 0 ? result.pipeline : undefined;
   }
@@ -162,10 +162,17 @@ async function loadSpecPipeline(spec: SpecFile, options: SpecLoadOptions & { bas
     return undefined;
   }
   const result = inspectPipelineData(spec.pipeline, { env, actions, baseDir: options.baseDir, displayName: options.displayName }, "error");
-  const errors = result.problems.filter((p) => p.severity === "error");
+  const errors = result.problems.filter((p) => p.severity === "error").map(specEnvHint);
   // Inline problems point into the spec file, below "pipeline".
   problems.push(...errors.map((p) => ({ ...p, path: p.path === "$" ? "pipeline" : p.path.startsWith("[") ? `pipeline${p.path}` : `pipeline.${p.path}` })));
   return errors.length === 0 ? result.pipeline : undefined;
+}
+
+/** A spec reads `${NAME}` from its own "env" only, so a missing variable is fixed there, not in the shell. */
+function specEnvHint(found: Problem): Problem {
+  if (found.code !== "ENV_VARIABLE_MISSING") return found;
+  const name = /variable (\w+) /.exec(found.message)?.[1] ?? "NAME";
+  return { ...found, message: `\${${name}} has no value: a spec reads \${NAME} only from its "env" field (never the process environment); add "${name}": "..." to it` };
 }
 
 /** Expected actions must be in the pipeline, and expected outputs must be outputs of their action. */

@@ -116,3 +116,24 @@ describe("invalid specs", () => {
     expect((error as SpecInvalidError).problems[0]).toMatchObject({ code: "JSON_SYNTAX", path: "line 4" });
   });
 });
+
+test("a connection's ${NAME} comes from the spec's env, never the process environment", async () => {
+  process.env.SIQ_SPEC_TEST_PASSWORD = "from-the-shell";
+  const spec = {
+    name: "env",
+    pipeline: {
+      name: "p",
+      connections: { crm: { baseUrl: "https://crm.example.com", auth: { type: "basic", username: "u", password: "${SIQ_SPEC_TEST_PASSWORD}" } } },
+      actions: [{ name: "A", type: "SmartIQ User", inputs: { "Preferred Username": "x", "Update Existing User": false } }],
+    },
+    expect: {},
+  };
+  try {
+    expect(await problemsOf(spec)).toEqual([
+      'pipeline.connections.crm.auth.password: ${SIQ_SPEC_TEST_PASSWORD} has no value: a spec reads ${NAME} only from its "env" field (never the process environment); add "SIQ_SPEC_TEST_PASSWORD": "..." to it',
+    ]);
+    await expect(runSpec({ ...spec, env: { SIQ_SPEC_TEST_PASSWORD: "pw" } })).resolves.toMatchObject({ passed: true });
+  } finally {
+    delete process.env.SIQ_SPEC_TEST_PASSWORD;
+  }
+});
