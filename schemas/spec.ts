@@ -5,7 +5,8 @@
  *
  * Wherever a spec states an expected value (request bodies, outputs, audit records, directory
  * fields), a matcher object may stand in for it: `{ "$any": "string" }`, `{ "$regex": "^j" }`,
- * `{ "$absent": true }`, `{ "$json": ... }`, `{ "$partial": { ... } }`, `{ "$literal": ... }`.
+ * `{ "$absent": true }`, `{ "$json": ... }`, `{ "$partial": { ... } }`, `{ "$literal": ... }`,
+ * `{ "$userGuid": "jdoe" }`.
  * The schema leaves those values open; the spec loader checks each matcher.
  */
 import { Type, type Static } from "@sinclair/typebox";

@@ -5,7 +5,7 @@
 import type { ExpectedAudit } from "../../schemas/spec";
 import type { StoredAuditRecord } from "../directory";
 import { formatJsonPath } from "../pipeline/problems";
-import { describeActual, describeExpected, matchValue, type Mismatch } from "./matchers";
+import { describeActual, describeExpected, matchValue, type MatchContext, type Mismatch } from "./matchers";
 
 export interface AuditFailure {
   /** The index in expect.audit. */
@@ -15,23 +15,23 @@ export interface AuditFailure {
 
 const FIELDS = ["event", "user", "asUser", "method", "url", "status", "detail", "time"] as const;
 
-function compare(expected: ExpectedAudit, actual: StoredAuditRecord): Mismatch[] {
+function compare(expected: ExpectedAudit, actual: StoredAuditRecord, context: MatchContext | undefined): Mismatch[] {
   const out: Mismatch[] = [];
   for (const field of FIELDS) {
-    if (expected[field] !== undefined) matchValue(expected[field], actual[field], out, [field]);
+    if (expected[field] !== undefined) matchValue(expected[field], actual[field], out, [field], context);
   }
   return out;
 }
 
 /** Finds each expected record after the previous one's match; reports the first that has none. */
-export function checkAudit(expected: readonly ExpectedAudit[], actual: readonly StoredAuditRecord[]): AuditFailure[] {
+export function checkAudit(expected: readonly ExpectedAudit[], actual: readonly StoredAuditRecord[], context?: MatchContext): AuditFailure[] {
   let next = 0;
   for (let index = 0; index < expected.length; index++) {
     const wanted = expected[index] as ExpectedAudit;
     let found = -1;
     let nearest: { at: number; mismatches: Mismatch[] } | undefined;
     for (let at = next; at < actual.length; at++) {
-      const mismatches = compare(wanted, actual[at] as StoredAuditRecord);
+      const mismatches = compare(wanted, actual[at] as StoredAuditRecord, context);
       if (mismatches.length === 0) {
         found = at;
         break;

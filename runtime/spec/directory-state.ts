@@ -12,7 +12,7 @@ import type { Clock } from "../context";
 import { directoryOnDatabase, nameKey, openDirectory, type DirectoryUser, type SqliteDirectory, type UserChanges } from "../directory";
 import { SiqError } from "../errors";
 import type { PathSegment } from "../pipeline/problems";
-import { describeActual, matchValue, type Mismatch } from "./matchers";
+import { describeActual, matchValue, type MatchContext, type Mismatch } from "./matchers";
 
 /** The admin's password in a spec's directory (specs never log in with it; it only has to exist). */
 const SPEC_ADMIN_PASSWORD = "spec-admin-password-not-secret";
@@ -132,6 +132,7 @@ const CHECKED_FIELDS = [...FIELD_NAMES, "disabled", "mustChangePassword", "hasPa
  */
 export function checkDirectoryUsers(directory: SqliteDirectory, expected: readonly ExpectedUser[]): StateMismatch[] {
   const out: StateMismatch[] = [];
+  const context = directoryContext(directory);
   for (const wanted of expected) {
     const base: PathSegment[] = ["directory", "users", wanted.username];
     const user = directory.getUser(wanted.username);
@@ -145,10 +146,15 @@ export function checkDirectoryUsers(directory: SqliteDirectory, expected: readon
     }
     if (wanted.groups !== undefined) checkGroups(wanted.groups, user, [...base, "groups"], out);
     for (const field of CHECKED_FIELDS) {
-      if (wanted[field] !== undefined) matchValue(wanted[field], user[field], out, [...base, field]);
+      if (wanted[field] !== undefined) matchValue(wanted[field], user[field], out, [...base, field], context);
     }
   }
   return out;
+}
+
+/** Matchers look users up in this directory (`$userGuid`). */
+export function directoryContext(directory: SqliteDirectory): MatchContext {
+  return { userGuid: (username) => directory.findUser(username)?.guid };
 }
 
 function checkGroups(wanted: readonly string[], user: DirectoryUser, path: PathSegment[], out: StateMismatch[]): void {

@@ -8,12 +8,12 @@ import type { ActionResult, RunResult } from "../engine/result";
 import { formatJsonPath, type PathSegment } from "../pipeline/problems";
 import type { Redactor } from "../redact";
 import type { HttpExchange } from "./mock-http";
-import { matchValue, type Mismatch } from "./matchers";
+import { matchValue, type MatchContext, type Mismatch } from "./matchers";
 import { compareRequest, differingParts } from "./request-match";
 import { describeMismatch, requestRecord, showMismatch, showRequest } from "./show-request";
 import type { SpecFailure } from "./types";
 
-export function checkRun(expect: SpecExpect, run: RunResult, redactor: Redactor): SpecFailure[] {
+export function checkRun(expect: SpecExpect, run: RunResult, redactor: Redactor, context?: MatchContext): SpecFailure[] {
   const failures: SpecFailure[] = [];
   const wantedStatus = expect.status ?? "succeeded";
   if (run.status !== wantedStatus) {
@@ -27,12 +27,12 @@ export function checkRun(expect: SpecExpect, run: RunResult, redactor: Redactor)
       failures.push({ path: formatJsonPath(["actions", name]), message: "the action is not in the run's result" });
       continue;
     }
-    failures.push(...checkAction(name, expected, actual, redactor));
+    failures.push(...checkAction(name, expected, actual, redactor, context));
   }
   return failures;
 }
 
-function checkAction(name: string, expected: ExpectedAction, actual: ActionResult, redactor: Redactor): SpecFailure[] {
+function checkAction(name: string, expected: ExpectedAction, actual: ActionResult, redactor: Redactor, context: MatchContext | undefined): SpecFailure[] {
   const failures: SpecFailure[] = [];
   const base: PathSegment[] = ["actions", name];
   const push = (mismatches: Mismatch[]) => {
@@ -47,23 +47,23 @@ function checkAction(name: string, expected: ExpectedAction, actual: ActionResul
   if (expected.outputs !== undefined && actual.status === "succeeded") {
     const mismatches: Mismatch[] = [];
     for (const [output, value] of Object.entries(expected.outputs)) {
-      matchValue(value, actual.outputs && Object.hasOwn(actual.outputs, output) ? actual.outputs[output] : undefined, mismatches, ["outputs", output]);
+      matchValue(value, actual.outputs && Object.hasOwn(actual.outputs, output) ? actual.outputs[output] : undefined, mismatches, ["outputs", output], context);
     }
     push(mismatches);
   }
   if (expected.error !== undefined && actual.status === "failed") {
     const mismatches: Mismatch[] = [];
     if (expected.error.code !== undefined) matchValue(expected.error.code, actual.error?.code, mismatches, ["error", "code"]);
-    if (expected.error.message !== undefined) matchValue(expected.error.message, actual.error?.message, mismatches, ["error", "message"]);
+    if (expected.error.message !== undefined) matchValue(expected.error.message, actual.error?.message, mismatches, ["error", "message"], context);
     push(mismatches);
   }
   if (expected.attempts !== undefined) push(matchValue(expected.attempts, actual.attempts, [], ["attempts"]));
-  if (expected.messages !== undefined) push(matchValue(expected.messages, actual.messages ?? [], [], ["messages"]));
+  if (expected.messages !== undefined) push(matchValue(expected.messages, actual.messages ?? [], [], ["messages"], context));
   return failures;
 }
 
 /** `expect.requests`: exactly these requests, in the order sent. */
-export function checkRequests(expect: SpecExpect, exchanges: readonly HttpExchange[], redactor: Redactor): SpecFailure[] {
+export function checkRequests(expect: SpecExpect, exchanges: readonly HttpExchange[], redactor: Redactor, context?: MatchContext): SpecFailure[] {
   const wanted = expect.requests;
   if (wanted === undefined) return [];
   const failures: SpecFailure[] = [];
@@ -74,7 +74,7 @@ export function checkRequests(expect: SpecExpect, exchanges: readonly HttpExchan
       failures.push({ path, message: `expected ${request.method.toUpperCase()} ${String(request.url)}, but only ${exchanges.length} request${exchanges.length === 1 ? " was" : "s were"} sent` });
       return;
     }
-    const comparison = compareRequest(request, exchange.request);
+    const comparison = compareRequest(request, exchange.request, context);
     const parts = differingParts(comparison);
     if (parts.length === 0) return;
     const lines = [`request ${i + 1} differs in ${parts.join(", ")}:`];

@@ -8,6 +8,7 @@
  *   { "$json": X }           text that is JSON, whose parsed value matches X
  *   { "$partial": { ... } }  an object with at least these keys, each matching
  *   { "$literal": X }        exactly X, matchers inside taken as plain data
+ *   { "$userGuid": "jdoe" }  the GUID of that user in the spec's directory
  *
  * `checkMatchers` validates a spec's matchers once, before anything runs; `matchValue` compares
  * and collects every difference with its path, so a diff can name each one.
@@ -16,7 +17,15 @@ import { RE2JS } from "re2js";
 import type { PathSegment } from "../pipeline/problems";
 import { closest } from "../util/suggest";
 
-export const MATCHER_NAMES = ["$any", "$regex", "$absent", "$json", "$partial", "$literal"] as const;
+export const MATCHER_NAMES = ["$any", "$regex", "$absent", "$json", "$partial", "$literal", "$userGuid"] as const;
+
+/** What matchers may look up while comparing: the directory the spec runs against. */
+export interface MatchContext {
+  /** The GUID of a user (username ignoring case), or undefined when there is none. */
+  userGuid(username: string): string | undefined;
+}
+
+const NO_CONTEXT: MatchContext = { userGuid: () => undefined };
 export type MatcherName = (typeof MATCHER_NAMES)[number];
 
 export const ANY_TYPES = ["string", "number", "boolean", "object", "array", "null", "any"] as const;
@@ -120,6 +129,9 @@ export function checkMatchers(value: unknown, path: PathSegment[] = []): Matcher
         break;
       case "$literal":
         break;
+      case "$userGuid":
+        if (typeof argument !== "string" || argument.trim() === "") problems.push({ path: where, message: "$userGuid takes a username" });
+        break;
     }
   };
   visit(value, path);
@@ -131,10 +143,10 @@ export function checkMatchers(value: unknown, path: PathSegment[] = []): Matcher
  * `out` with its path below `path`. Objects must have exactly the expected keys (unless $partial);
  * lists must have the same length.
  */
-export function matchValue(expected: unknown, actual: unknown, out: Mismatch[] = [], path: PathSegment[] = []): Mismatch[] {
+export function matchValue(expected: unknown, actual: unknown, out: Mismatch[] = [], path: PathSegment[] = [], context: MatchContext = NO_CONTEXT): Mismatch[] {
   const matcher = matcherOf(expected);
   if (matcher) {
-    matchWith(matcher.name, matcher.argument, actual, out, path);
+    matchWith(matcher.name, matcher.argument, actual, out, path, context);
     return out;
   }
   if (Array.isArray(expected)) {
@@ -146,7 +158,7 @@ export function matchValue(expected: unknown, actual: unknown, out: Mismatch[] =
       out.push({ path, expected: `${describeExpected(expected)} (${count(expected.length, "item")})`, actual: `${describeActual(actual)} (${count(actual.length, "item")})` });
       return out;
     }
-    expected.forEach((item, i) => matchValue(item, actual[i], out, [...path, i]));
+    expected.forEach((item, i) => matchValue(item, actual[i], out, [...path, i], context));
     return out;
   }
   if (isPlainObject(expected)) {
@@ -154,7 +166,7 @@ export function matchValue(expected: unknown, actual: unknown, out: Mismatch[] =
       out.push({ path, expected: describeExpected(expected), actual: describeActual(actual) });
       return out;
     }
-    for (const [key, item] of Object.entries(expected)) matchValue(item, Object.hasOwn(actual, key) ? actual[key] : undefined, out, [...path, key]);
+    for (const [key, item] of Object.entries(expected)) matchValue(item, Object.hasOwn(actual, key) ? actual[key] : undefined, out, [...path, key], context);
     for (const key of Object.keys(actual)) {
       if (!Object.hasOwn(expected, key)) out.push({ path: [...path, key], expected: "nothing (the key is not expected)", actual: describeActual(actual[key]) });
     }
@@ -167,11 +179,11 @@ export function matchValue(expected: unknown, actual: unknown, out: Mismatch[] =
 }
 
 /** True when the actual value matches (no differences). */
-export function matches(expected: unknown, actual: unknown): boolean {
-  return matchValue(expected, actual).length === 0;
+export function matches(expected: unknown, actual: unknown, context: MatchContext = NO_CONTEXT): boolean {
+  return matchValue(expected, actual, [], [], context).length === 0;
 }
 
-function matchWith(name: MatcherName, argument: unknown, actual: unknown, out: Mismatch[], path: PathSegment[]): void {
+function matchWith(name: MatcherName, argument: unknown, actual: unknown, out: Mismatch[], path: PathSegment[], context: MatchContext): void {
   const fail = () => out.push({ path, expected: describeExpected({ [name]: argument }), actual: describeActual(actual) });
   switch (name) {
     case "$any":
@@ -195,7 +207,7 @@ function matchWith(name: MatcherName, argument: unknown, actual: unknown, out: M
         out.push({ path, expected: "JSON text", actual: describeActual(actual) });
         return;
       }
-      matchValue(argument, parsed, out, path);
+      matchValue(argument, parsed, out, path, context);
       return;
     }
     case "$partial":
@@ -204,12 +216,18 @@ function matchWith(name: MatcherName, argument: unknown, actual: unknown, out: M
         return;
       }
       for (const [key, item] of Object.entries(argument as Record<string, unknown>)) {
-        matchValue(item, Object.hasOwn(actual, key) ? actual[key] : undefined, out, [...path, key]);
+        matchValue(item, Object.hasOwn(actual, key) ? actual[key] : undefined, out, [...path, key], context);
       }
       return;
     case "$literal":
       if (!deepEqual(argument, actual)) out.push({ path, expected: describeActual(argument), actual: describeActual(actual) });
       return;
+    case "$userGuid": {
+      const guid = context.userGuid(argument as string);
+      if (guid === undefined) out.push({ path, expected: `the GUID of the user "${String(argument)}", who is not in the directory`, actual: describeActual(actual) });
+      else if (typeof actual !== "string" || actual.toLowerCase() !== guid.toLowerCase()) out.push({ path, expected: `${JSON.stringify(guid)} (the GUID of "${String(argument)}")`, actual: describeActual(actual) });
+      return;
+    }
   }
 }
 
@@ -275,6 +293,8 @@ export function describeExpected(value: unknown): string {
       return `an object with ${describeExpected(argument)}`;
     case "$literal":
       return describeActual(argument);
+    case "$userGuid":
+      return `the GUID of the user "${String(argument)}"`;
   }
 }
 

@@ -11,6 +11,7 @@
 import { Dispatcher, MockAgent } from "undici";
 import type { SpecHttpEntry, SpecResponse } from "../../schemas/spec";
 import { captureRequest, type CapturedRequest } from "./captured-request";
+import type { MatchContext } from "./matchers";
 import { closeness, compareRequest, isMatch, type RequestComparison } from "./request-match";
 
 export interface HttpExchange {
@@ -52,7 +53,10 @@ export class SpecHttp {
   private readonly uses: number[];
   private readonly agent: MockAgent;
 
-  constructor(readonly entries: readonly SpecHttpEntry[]) {
+  constructor(
+    readonly entries: readonly SpecHttpEntry[],
+    private readonly context?: MatchContext,
+  ) {
     this.uses = entries.map(() => 0);
     this.agent = new MockAgent();
     this.agent.disableNetConnect();
@@ -72,7 +76,7 @@ export class SpecHttp {
     let bestScore = -1;
     for (let index = 0; index < this.entries.length; index++) {
       const entry = this.entries[index] as SpecHttpEntry;
-      const comparison = compareRequest(entry.request, request);
+      const comparison = compareRequest(entry.request, request, this.context);
       const left = (entry.times ?? 1) - (this.uses[index] ?? 0);
       if (isMatch(comparison) && left > 0) {
         this.uses[index] = (this.uses[index] ?? 0) + 1;

@@ -5,7 +5,7 @@
  */
 import type { SpecRequest } from "../../schemas/spec";
 import { normalizeUrl, type CapturedRequest } from "./captured-request";
-import { describeActual, matchValue, type Mismatch } from "./matchers";
+import { describeActual, matchValue, type MatchContext, type Mismatch } from "./matchers";
 
 export type RequestPart = "method" | "url" | "headers" | "body";
 
@@ -17,7 +17,7 @@ export interface RequestComparison {
   body: Mismatch[];
 }
 
-export function compareRequest(expected: SpecRequest, actual: CapturedRequest): RequestComparison {
+export function compareRequest(expected: SpecRequest, actual: CapturedRequest, context?: MatchContext): RequestComparison {
   const method: Mismatch[] = [];
   if (expected.method.toUpperCase() !== actual.method) method.push({ path: ["method"], expected: JSON.stringify(expected.method.toUpperCase()), actual: JSON.stringify(actual.method) });
 
@@ -26,28 +26,28 @@ export function compareRequest(expected: SpecRequest, actual: CapturedRequest): 
     const wanted = normalizeUrl(expected.url);
     if (wanted !== actual.url) url.push({ path: ["url"], expected: JSON.stringify(wanted), actual: JSON.stringify(actual.url) });
   } else {
-    matchValue(expected.url, actual.url, url, ["url"]);
+    matchValue(expected.url, actual.url, url, ["url"], context);
   }
 
   const headers: Mismatch[] = [];
   for (const [name, value] of Object.entries(expected.headers ?? {})) {
-    matchValue(value, actual.headers[name.toLowerCase()], headers, ["headers", name]);
+    matchValue(value, actual.headers[name.toLowerCase()], headers, ["headers", name], context);
   }
 
   const body: Mismatch[] = [];
-  if (expected.json !== undefined) compareJsonBody(expected.json, actual, body);
-  if (expected.body !== undefined) matchValue(expected.body, actual.body, body, ["body"]);
+  if (expected.json !== undefined) compareJsonBody(expected.json, actual, body, context);
+  if (expected.body !== undefined) matchValue(expected.body, actual.body, body, ["body"], context);
   if (expected.form !== undefined) {
     if (actual.form === undefined) {
       body.push({ path: ["form"], expected: "a form body (url-encoded or multipart)", actual: actual.body === undefined ? "no body" : `a ${actual.headers["content-type"] ?? "body without Content-Type"} body` });
     } else {
-      matchValue(expected.form, actual.form, body, ["form"]);
+      matchValue(expected.form, actual.form, body, ["form"], context);
     }
   }
   return { method, url, headers, body };
 }
 
-function compareJsonBody(expected: unknown, actual: CapturedRequest, out: Mismatch[]): void {
+function compareJsonBody(expected: unknown, actual: CapturedRequest, out: Mismatch[], context: MatchContext | undefined): void {
   if (actual.body === undefined) {
     out.push({ path: ["json"], expected: "a JSON body", actual: actual.multipart ? "a multipart body (match it with form)" : "no body" });
     return;
@@ -59,7 +59,7 @@ function compareJsonBody(expected: unknown, actual: CapturedRequest, out: Mismat
     out.push({ path: ["json"], expected: "a JSON body", actual: `text that is not JSON: ${describeActual(actual.body)}` });
     return;
   }
-  matchValue(expected, parsed, out, ["json"]);
+  matchValue(expected, parsed, out, ["json"], context);
 }
 
 export function isMatch(comparison: RequestComparison): boolean {

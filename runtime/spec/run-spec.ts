@@ -18,7 +18,7 @@ import { Redactor } from "../redact";
 import { createRuntime } from "../runtime";
 import type { SqliteDirectory } from "../directory";
 import { checkAudit } from "./audit-check";
-import { applyDirectoryState, checkDirectoryUsers, openSpecDirectory } from "./directory-state";
+import { applyDirectoryState, checkDirectoryUsers, directoryContext, openSpecDirectory } from "./directory-state";
 import { checkRequests, checkRun } from "./expectations";
 import { httpFailures } from "./http-report";
 import { loadSpec, problem, SpecInvalidError, type SpecLoadOptions } from "./load-spec";
@@ -56,7 +56,8 @@ export async function runSpec(spec: string | SpecFile | object, options: RunSpec
     if (problems.length > 0) throw new SpecInvalidError(problems);
 
     const entries = loaded.spec.http ?? [];
-    const http = new SpecHttp(entries);
+    const context = directoryContext(directory);
+    const http = new SpecHttp(entries, context);
     const redactor = specRedactor(loaded.pipeline);
     const tokens: TokenProvider = {
       tokenFor: async (forUser) => {
@@ -92,12 +93,12 @@ export async function runSpec(spec: string | SpecFile | object, options: RunSpec
       const error = thrown instanceof SiqError ? thrown : new SiqError("INTERNAL", thrown instanceof Error ? thrown.message : String(thrown));
       failures.push({ path: "run", message: `the run did not complete: ${error.code}: ${redactor.maskText(error.message)}` });
     }
-    if (run) failures.push(...checkRun(expect, run, redactor));
+    if (run) failures.push(...checkRun(expect, run, redactor, context));
     if (expect.directory?.users) failures.push(...checkDirectoryUsers(directory, expect.directory.users).map((m) => describeMismatch(m, redactor)));
     if (expect.audit) {
-      failures.push(...checkAudit(expect.audit, auditRecords(directory)).map((f) => ({ path: `audit[${f.index}]`, message: redactor.maskText(f.message) })));
+      failures.push(...checkAudit(expect.audit, auditRecords(directory), context).map((f) => ({ path: `audit[${f.index}]`, message: redactor.maskText(f.message) })));
     }
-    failures.push(...checkRequests(expect, http.exchanges, redactor));
+    failures.push(...checkRequests(expect, http.exchanges, redactor, context));
     failures.push(...fromHttp.filter((f) => f.path !== "http"));
 
     return {

@@ -76,6 +76,18 @@ describe("matchValue", () => {
   });
 });
 
+describe("$userGuid", () => {
+  const context = { userGuid: (name: string) => (name.toLowerCase() === "jdoe" ? "9F0C3A1E-0000-4000-8000-000000000001" : undefined) };
+
+  test.each([
+    ["the user's GUID, ignoring case", "jdoe", "9f0c3a1e-0000-4000-8000-000000000001", []],
+    ["another GUID", "JDoe", "0000", ['$: expected "9F0C3A1E-0000-4000-8000-000000000001" (the GUID of "JDoe"), got "0000"']],
+    ["a user who is not in the directory", "ghost", "0000", ['$: expected the GUID of the user "ghost", who is not in the directory, got "0000"']],
+  ])("%s", (_name, username, actual, wanted) => {
+    expect(matchValue({ $userGuid: username }, actual, [], [], context).map((m) => `${formatJsonPath(m.path)}: expected ${m.expected}, got ${m.actual}`)).toEqual(wanted);
+  });
+});
+
 describe("checkMatchers", () => {
   test.each([
     ["an unknown $any type", { a: { $any: "strin" } }, 'a.$any: $any takes one of "string", "number", "boolean", "object", "array", "null", "any"'],
@@ -85,6 +97,7 @@ describe("checkMatchers", () => {
     ["$absent false", { $absent: false }, "$absent: $absent takes true"],
     ["$partial of a list", { $partial: [1] }, "$partial: $partial takes an object"],
     ["a bad matcher inside $json", { $json: { a: { $any: 3 } } }, "$json.a.$any: $any takes one of"],
+    ["$userGuid without a username", { $userGuid: " " }, "$userGuid: $userGuid takes a username"],
   ])("reports %s", (_name, value, message) => {
     const problems = checkMatchers(value).map((p) => `${formatJsonPath(p.path)}: ${p.message}`);
     expect(problems).toHaveLength(1);
