@@ -80,6 +80,15 @@ export const ERROR_CODES = {
   UNKNOWN_ROLE: "No role of that name (ignoring case) exists.",
   UNKNOWN_USER: "No user of that username (ignoring case) or GUID exists in the directory.",
   USER_EXISTS: "A user of that username (ignoring case) already exists.",
+  // Request Schema and Output Path (runtime/http/request-schema.ts, runtime/extract/)
+  OUTPUT_PATH_INVALID: "An Output Path is not a valid JSONPath (RFC 9535), XPath 1.0 or header:Name.",
+  OUTPUT_PATH_MISMATCH: "An Output Path does not fit the response: JSONPath on an XML response, or XPath on JSON.",
+  OUTPUT_PATH_RESPONSE_INVALID: "The response body is not well-formed JSON or XML, so Output Path cannot read it.",
+  REQUEST_BODY_INVALID: "A Request Body does not match its Request Schema exactly; every extra and missing element is listed.",
+  REQUEST_SCHEMA_INVALID: "A Request Schema is not a valid JSON Schema 2020-12, or uses something refused (remote $ref, $data, a pattern that could backtrack).",
+  REQUEST_SCHEMA_REQUIRED: "A Request Body was given without a Request Schema.",
+  REQUEST_SCHEMA_TOO_DEEP: "A Request Schema is nested deeper than 64 levels.",
+  REQUEST_SCHEMA_TOO_LARGE: "A Request Schema is larger than 256 KB.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});
