@@ -75,7 +75,9 @@ export function describeMismatch(mismatch: Mismatch, redactor: Redactor, prefix:
   const sensitive = mismatch.path.some((segment) => typeof segment === "string" && isSensitiveKey(segment));
   const expected = sensitive ? maskShown(mismatch.expected) : redactor.maskText(mismatch.expected);
   const actual = sensitive ? maskShown(mismatch.actual) : redactor.maskText(mismatch.actual);
-  return { path, message: `expected ${expected}, got ${actual}` };
+  // Masking can make two different values look alike; say so rather than show a puzzle.
+  const note = sensitive && expected === actual ? " (masked: the values differ)" : "";
+  return { path, message: `expected ${expected}, got ${actual}${note}` };
 }
 
 /** A shown value under a sensitive name: quoted text is masked (scheme kept); words (`nothing`, `a string`) stay. */

@@ -5,6 +5,7 @@ import { isActionError } from "../../runtime/errors";
 import { tempFile } from "../helpers/pipelines";
 
 const userSpecs = join(__dirname, "..", "..", "actions", "smartiq-user", "specs");
+const restSpecs = join(__dirname, "..", "..", "actions", "rest-service", "specs");
 
 function userSpec(name: string): SpecFile {
   return JSON.parse(readFileSync(join(userSpecs, name), "utf8")) as SpecFile;
@@ -88,6 +89,42 @@ describe("runSpec", () => {
       expect: { actions: { Make: { outputs: { Username: "u20260301" } } }, audit: [{ event: "user.created", time: "2026-03-01T09:30:00.000Z" }] },
     });
     expect(result.failures).toEqual([]);
+  });
+});
+
+describe("HTTP in specs", () => {
+  test("an unexpected request fails the spec, shown with the nearest entry and what differs, secrets masked", async () => {
+    const spec = JSON.parse(readFileSync(join(restSpecs, "post-with-schema.spec.json"), "utf8")) as SpecFile;
+    const entry = spec.http?.[0];
+    if (!entry) throw new Error("the shipped spec changed");
+    entry.request.json = { ...(entry.request.json as object), email: "someone@example.com" };
+    const result = await runSpec(spec, { baseDir: restSpecs });
+    expect(result.passed).toBe(false);
+    const [unexpected] = result.failures;
+    expect(unexpected?.path).toBe("http");
+    const lines = unexpected?.message.split("\n") ?? [];
+    expect(lines[0]).toBe("unexpected request: no http entry matches it");
+    expect(lines[1]).toBe("  POST https://crm.example.com/v1/users");
+    expect(lines).toContain("    authorization: Basic ***");
+    expect(lines).toContain('    body: {"username":"jdoe\\", \\"admin\\": true, \\"x\\": \\"","email":"jdoe@example.com","source":"siq"}');
+    expect(lines).toContain("  nearest entry http[0]: POST https://crm.example.com/v1/users, differs in body:");
+    expect(lines).toContain('    json.email: expected "someone@example.com", got "jdoe@example.com"');
+    // Neither the password nor the Basic credentials appear anywhere in the report.
+    const report = formatSpecFailures(result);
+    expect(report).not.toContain("not-a-real-password");
+    expect(report).not.toContain("Y3JtLWJvdDpub3QtYS1yZWFsLXBhc3N3b3Jk");
+    // The action failed as against a service that is not there, and the unused entry is reported too.
+    expect(result.failures.map((f) => f.path)).toEqual(["http", "status", 'actions["Tell CRM"].status', "http[0]"]);
+    expect(result.requests).toEqual([expect.objectContaining({ method: "POST", url: "https://crm.example.com/v1/users", headers: expect.objectContaining({ authorization: "Basic ***" }) })]);
+  });
+
+  test("a masked header that differs says so instead of showing two equal-looking values", async () => {
+    const spec = JSON.parse(readFileSync(join(restSpecs, "post-with-schema.spec.json"), "utf8")) as SpecFile;
+    const entry = spec.http?.[0];
+    if (!entry) throw new Error("the shipped spec changed");
+    entry.request.headers = { Authorization: "Basic d3Jvbmc6d3Jvbmc=" };
+    const result = await runSpec(spec, { baseDir: restSpecs });
+    expect(result.failures[0]?.message).toContain('headers.Authorization: expected "Basic ***", got "Basic ***" (masked: the values differ)');
   });
 });
 

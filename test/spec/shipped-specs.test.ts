@@ -19,7 +19,7 @@ const specFiles = ["actions", "examples"]
 
 test("the built-in actions ship specs", () => {
   const actions = new Set(specFiles.filter((file) => file.startsWith("actions")).map((file) => file.split(/[\\/]/)[1]));
-  expect([...actions]).toEqual(expect.arrayContaining(["smartiq-user"]));
+  expect([...actions]).toEqual(expect.arrayContaining(["rest-service", "smartiq-api", "smartiq-user"]));
 });
 
 test.each(specFiles)("%s passes", async (file) => {
