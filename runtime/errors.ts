@@ -57,6 +57,14 @@ export const ERROR_CODES = {
   TIMEOUT: "The request did not complete within its timeout.",
   TOO_MANY_REDIRECTS: "The request was redirected more than 10 times.",
   URL_INVALID: "A request URL is not a valid http(s) URL, or is relative with no base URL.",
+  // The HTTP actions (actions/rest-service, actions/smartiq-api, runtime/http/http-action.ts)
+  CONNECTION_UNKNOWN: "An action names a connection that the pipeline does not define.",
+  IMPERSONATED_USER_DISABLED: "SmartIQ API impersonates a user whose account is disabled.",
+  IMPERSONATED_USER_NOT_FOUND: "SmartIQ API impersonates a username or GUID that no user has.",
+  IMPERSONATION_DENIED: "The running user lacks the Impersonate permission (or there is no directory to check it).",
+  SMARTIQ_FOREIGN_ORIGIN: "SmartIQ API was given a URL outside the SmartIQ origin; the token never leaves SmartIQ.",
+  SMARTIQ_UNAVAILABLE: "SmartIQ API has no SmartIQ to call: no connections.smartiq and no embedded host.",
+  TOKEN_UNAVAILABLE: "Send Access Token is set but the host has no token provider.",
   // Action specs (runtime/spec): `siq test`, runSpec
   SPEC_FAILED: "An action spec ran and what happened differs from what it expects; the differences are listed.",
   SPEC_INVALID: "An action spec file has problems (JSON, schema, matchers, its pipeline, answers or directory state); each one is listed.",
