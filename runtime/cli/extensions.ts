@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { directoryCommand } from "./directory-command";
 import type { CliIo } from "./io";
+import { serveCommand } from "./serve-command";
 import { testCommand } from "./test-command";
 
-export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand, testCommand];
+export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand, serveCommand, testCommand];
