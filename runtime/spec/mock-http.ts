@@ -110,7 +110,13 @@ class SpecDispatcher extends Dispatcher {
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    void this.answer(options, handler);
+    this.answer(options, handler).catch((error: unknown) => {
+      // Only a bug here gets this far; fail the request rather than leave it hanging.
+      const failure = error instanceof Error ? error : new Error(String(error));
+      const target = handler as { onError?: (error: Error) => void; onResponseError?: (controller: unknown, error: Error) => void };
+      if (typeof target.onError === "function") target.onError(failure);
+      else target.onResponseError?.(undefined, failure);
+    });
     return true;
   }
 

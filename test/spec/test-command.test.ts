@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { siq } from "../helpers/cli";
@@ -27,6 +27,15 @@ function specFolder(options: { passing: number; failing?: number; invalid?: bool
 }
 
 describe("siq test", () => {
+  test("siq test examples/ passes: every example pipeline's specs", async () => {
+    const root = join(__dirname, "..", "..");
+    const count = readdirSync(join(root, "examples")).filter((name) => name.endsWith(".spec.json")).length;
+    const run = await siq(["test", "examples/"], { cwd: root });
+    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe(`${count} passed, 0 failed`);
+    expect(run.code).toBe(0);
+    expect(count).toBeGreaterThanOrEqual(4);
+  });
+
   test("runs every spec under the current folder: a line each and a summary; exit 0", async () => {
     const dir = specFolder({ passing: 2 });
     const run = await siq(["test"], { cwd: dir });
