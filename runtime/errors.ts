@@ -65,6 +65,9 @@ export const ERROR_CODES = {
   SMARTIQ_FOREIGN_ORIGIN: "SmartIQ API was given a URL outside the SmartIQ origin; the token never leaves SmartIQ.",
   SMARTIQ_UNAVAILABLE: "SmartIQ API has no SmartIQ to call: no connections.smartiq and no embedded host.",
   TOKEN_UNAVAILABLE: "Send Access Token is set but the host has no token provider.",
+  // Action specs (runtime/spec): `siq test`, runSpec
+  SPEC_FAILED: "An action spec ran and what happened differs from what it expects; the differences are listed.",
+  SPEC_INVALID: "An action spec file has problems (JSON, schema, matchers, its pipeline, answers or directory state); each one is listed.",
   // User directory and the SmartIQ User action (runtime/directory, actions/smartiq-user)
   ADMIN_GROUP_DENIED: "Only an administrator may add anyone to, or remove anyone from, an administrators group.",
   ADMIN_USER_DENIED: "Only an administrator may change a user who is an administrator.",

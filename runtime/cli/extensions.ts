@@ -6,5 +6,6 @@ import type { Command } from "commander";
 import { directoryCommand } from "./directory-command";
 import type { CliIo } from "./io";
 import { serveCommand } from "./serve-command";
+import { testCommand } from "./test-command";
 
-export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand, serveCommand];
+export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand, serveCommand, testCommand];
