@@ -3,7 +3,8 @@
  * factory of a commander Command.
  */
 import type { Command } from "commander";
+import { bulkCommand } from "./bulk-command";
 import { directoryCommand } from "./directory-command";
 import type { CliIo } from "./io";
 
-export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand];
+export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand, bulkCommand];
