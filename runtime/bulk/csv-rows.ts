@@ -36,6 +36,12 @@ interface Header {
 }
 
 export async function* readCsvRows(stream: Readable, questions: Readonly<Record<string, Question>>, display: string): AsyncGenerator<RowInput> {
+  /**
+   * The first syntax error. csv-parse reports it through on_skip rather than as a stream error,
+   * because a stream error drops the records still buffered before it: this way every row
+   * before the error is delivered, in order, and then reading stops at the error.
+   */
+  let broken: { error: CsvError; records: number; raw: string } | undefined;
   const parser = parse({
     bom: true,
     raw: true,
@@ -43,6 +49,10 @@ export async function* readCsvRows(stream: Readable, questions: Readonly<Record<
     relax_column_count: true,
     skip_empty_lines: true,
     max_record_size: MAX_ROW_BYTES,
+    skip_records_with_error: true,
+    on_skip: (error, raw) => {
+      if (error) broken ??= { error, records: (error as CsvError & { records?: number }).records ?? 0, raw: raw ?? "" };
+    },
   });
   stream.on("error", (error) => parser.destroy(error));
   stream.pipe(parser);
@@ -50,8 +60,17 @@ export async function* readCsvRows(stream: Readable, questions: Readonly<Record<
   let header: Header | undefined;
   let nextLine = 1;
   let row = 0;
+  let received = 0;
+  const syntaxError = (found: NonNullable<typeof broken>): SiqError => {
+    const line = nextLine + leadingBreaks(found.raw);
+    const message = found.error.message.replace(/ at line \d+/g, "").replace(/^[^:]+: /, "");
+    return rowsInvalid(display, [{ line, column: 0, message: `${csvLabel(found.error.code)}: ${message}` }]);
+  };
   try {
     for await (const parsed of parser as AsyncIterable<ParsedRecord>) {
+      received++;
+      // A record after the error is the parser's guess at resynchronising: never trust it.
+      if (broken && received > broken.records) throw syntaxError(broken);
       const line = nextLine + leadingBreaks(parsed.raw);
       nextLine += lineBreaks(parsed.raw);
       if (!header) {
@@ -72,14 +91,9 @@ export async function* readCsvRows(stream: Readable, questions: Readonly<Record<
       const pairs: Array<[string, string]> = header.names.map((name, i) => [name, cells[i] ?? ""]);
       yield { ...base, raw: answersFromAssignments(questions, pairs) };
     }
+    if (broken) throw syntaxError(broken);
   } catch (error) {
     if (error instanceof SiqError) throw error;
-    const csv = error as Partial<CsvError> & { raw?: string };
-    if (typeof csv.code === "string" && csv.code.startsWith("CSV_")) {
-      const line = nextLine + leadingBreaks(csv.raw ?? "");
-      const message = (csv.message ?? "").replace(/ at line \d+/g, "").replace(/^[^:]+: /, "");
-      throw rowsInvalid(display, [{ line, column: 0, message: `${csvLabel(csv.code)}: ${message}` }]);
-    }
     throw new SiqError("FILE_NOT_FOUND", `The rows file ${display} cannot be read: ${(error as Error).message}.`, { cause: error });
   } finally {
     stream.destroy();
@@ -116,7 +130,10 @@ function readHeader(cells: string[], questions: Readonly<Record<string, Question
       if (question.type !== "repeat") return problem(`"${name}": ${id} is not a repeat question, so it has no fields; name the column ${id}`);
       const field = name.slice(dot + 1);
       const fields = Object.keys(question.fields ?? {});
-      if (!fields.includes(field)) return problem(`"${field}" is not a field of the repeat question ${id}${didYouMean(field, fields)}`);
+      if (!fields.includes(field)) {
+        const hint = didYouMean(field, fields) || ` (its fields: ${fields.join(", ")})`;
+        return problem(`"${field}" is not a field of the repeat question ${id}${hint}`);
+      }
     } else if (question.type === "repeat") {
       const example = Object.keys(question.fields ?? {})[0] ?? "Field";
       return problem(`${id} is a repeat question: give each of its fields a column of its own, such as ${id}.${example}, with values separated by |`);

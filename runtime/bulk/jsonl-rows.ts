@@ -28,7 +28,7 @@ export async function* readJsonlRows(stream: Readable, display: string): AsyncGe
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     if (text.endsWith("\r")) text = text.slice(0, -1);
-    if (overlong) {
+    if (overlong || text.length > MAX_ROW_BYTES) {
       overlong = false;
       row++;
       return { row, line, end, problem: { message: `the line is longer than ${MAX_ROW_BYTES} characters` } };
