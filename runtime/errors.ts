@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: "A file named by the user does not exist or cannot be read.",
   // Formula and template warnings (runtime/template); shown as `warning:` lines, exit code unchanged
   TEMPLATE_RAW: "A template inserts a value with {{{ }}}, without escaping it for its document.",
+  ACTION_CONFLICT: "Two registered actions share an id or display name.",
+  ACTION_DEFINITION_INVALID: "An action definition does not match the action definition schema.",
   // Binding and running (exit code 1)
   INPUT_CONVERSION: "An input's value cannot be converted to the input's type.",
   FORMULA_ERROR: "A formula failed while it was evaluated.",

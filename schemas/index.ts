@@ -5,6 +5,7 @@
  */
 import type { TSchema } from "@sinclair/typebox";
 import { ActionDefinitionSchema } from "./action-definition";
+import { ConnectorSchema } from "./connector";
 import { AnswersSchema, PipelineSchema } from "./pipeline";
 
 export const DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
@@ -13,6 +14,7 @@ export const PUBLISHED_SCHEMAS: Record<string, TSchema> = {
   "pipeline.schema.json": PipelineSchema,
   "answers.schema.json": AnswersSchema,
   "action-definition.schema.json": ActionDefinitionSchema,
+  "connector.schema.json": ConnectorSchema,
 };
 
 /** The schema as written to its file: plain JSON with the draft declared first. */

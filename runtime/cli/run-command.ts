@@ -52,7 +52,8 @@ export function runCommand(io: CliIo): Command {
       const rawAnswers = await readAnswers(io, flags, pipeline, fail);
       const { answers, problems } = convertAnswers(pipeline.questions, rawAnswers);
       if (problems.length > 0) {
-        fail(problems.map((p) => ({ file: flags.answers ?? "--set", path: p.question, column: 0, code: "ANSWERS_INVALID", message: p.message, severity: "error" })));
+        const source = flags.answers === "-" ? "<stdin>" : (flags.answers ?? "--set");
+        fail(problems.map((p) => ({ file: source, path: p.question, column: 0, code: "ANSWERS_INVALID", message: p.message, severity: "error" })));
       }
 
       const requests: DryRunRequest[] = [];

@@ -1,3 +1,4 @@
+import { dirname, join } from "node:path";
 import { siq } from "../helpers/cli";
 import { tempFile } from "../helpers/pipelines";
 
@@ -39,3 +40,47 @@ describe("siq validate", () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("siq run", () => {
+  const skipping = {
+    name: "All skipped",
+    questions: { q1: { label: "Go", type: "boolean" }, q2: { label: "Username", type: "text" } },
+    actions: [
+      { name: "First", type: "SmartIQ User", when: "=[q1]", inputs: { "Preferred Username": "=[q2]", "Update Existing User": true } },
+      { name: "Second", type: "smartiq-user", when: "=[q1] and [First.Existing User Updated]", inputs: { "Preferred Username": "x", "Update Existing User": true } },
+    ],
+  };
+
+  test("--json on a pipeline whose actions are all skipped prints a succeeded result", async () => {
+    const file = tempFile("skip.pipeline.json", JSON.stringify(skipping));
+    const run = await siq(["run", file, "--set", "q1=false", "--set", "q2=jdoe", "--json"], { env: { SIQ_DATA_DIR: join(dirname(file), ".siq"), SIQ_ADMIN_PASSWORD: "Admin-pass-1" } });
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { status: string; actions: Array<{ name: string; status: string }> };
+    expect(result.status).toBe("succeeded");
+    expect(result.actions).toEqual([
+      { name: "First", type: "SmartIQ User", status: "skipped" },
+      { name: "Second", type: "SmartIQ User", status: "skipped" },
+    ]);
+  });
+
+  test("answers from standard input; bad answers exit 2 naming the question", async () => {
+    const file = tempFile("skip.pipeline.json", JSON.stringify(skipping));
+    const env = { SIQ_DATA_DIR: join(dirname(file), ".siq"), SIQ_ADMIN_PASSWORD: "Admin-pass-1" };
+    const ok = await siq(["run", file, "--answers", "-"], { env, stdin: '{ "q1": true, "q2": "jdoe" }' });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("✔ All skipped: succeeded");
+    const bad = await siq(["run", file, "--answers", "-", "--json"], { env, stdin: '{ "q1": "perhaps" }' });
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout)).toEqual({
+      status: "invalid",
+      problems: [{ file: "<stdin>", path: "q1", column: 0, code: "ANSWERS_INVALID", message: "q1 (Go): expects true or false" }],
+    });
+  });
+
+  test("an unknown running user is exit 2", async () => {
+    const file = tempFile("skip.pipeline.json", JSON.stringify(skipping));
+    const run = await siq(["run", file, "--user", "nobody"], { env: { SIQ_DATA_DIR: join(dirname(file), ".siq"), SIQ_ADMIN_PASSWORD: "Admin-pass-1" } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('error USER_NOT_FOUND: The running user "nobody" does not exist');
+  });
+});
