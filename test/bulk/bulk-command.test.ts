@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { openDirectory } from "../../runtime/directory";
 import { runCli } from "../../runtime/cli/program";
 import type { BulkSummary } from "../../runtime/bulk";
-import { bulk, readResults, recordingServer, restPipeline, userPipeline, workspace, type Workspace } from "./helpers";
+import { bulk, readResults, userPipeline, workspace, type Workspace } from "./helpers";
 
 async function addGroups(ws: Workspace, ...names: string[]): Promise<void> {
   for (const name of names) {
@@ -104,30 +104,44 @@ describe("siq bulk", () => {
     expect(failed?.outputs).toBeUndefined();
   });
 
-  test.each([1, 3])("runs at most --concurrency %i rows at once, and uses all of them", async (concurrency) => {
-    const ws = workspace();
-    const server = await recordingServer(40);
-    try {
-      const pipeline = ws.file("rest.pipeline.json", restPipeline(server.url));
-      ws.file("users.csv", `q1\n${Array.from({ length: 9 }, (_, i) => `u${i}`).join("\n")}\n`);
-      const run = await bulk(ws, [pipeline, "--rows", "users.csv", "--concurrency", String(concurrency)]);
-      expect(run.code).toBe(0);
-      expect(server.maxInFlight).toBe(concurrency);
-      expect([...server.received].sort()).toEqual(Array.from({ length: 9 }, (_, i) => `u${i}`).sort());
-    } finally {
-      await server.close();
-    }
-  });
-
   test("progress: plain lines when standard error is not a terminal, and a bar redrawn in place on one", async () => {
     const ws = workspace();
-    const pipeline = ws.file("users.pipeline.json", userPipeline(false));
+    const pipeline = ws.file("users.pipeline.json", userPipeline(true));
     ws.file("users.csv", "q1\njdoe\n");
     const plain = await bulk(ws, [pipeline, "--rows", "users.csv"]);
     expect(plain.stderr).not.toContain("\r");
     const tty = await bulk(ws, [pipeline, "--rows", "users.csv", "--restart"], { tty: true });
-    expect(tty.stderr).toMatch(/\r\x1b\[2K\[[█░]+\] 100% 1 rows · 1 succeeded/);
-    expect(tty.stderr.endsWith("\r\x1b[2K")).toBe(true);
+    const ESC = String.fromCharCode(27);
+    expect(tty.stderr.startsWith(`\r${ESC}[2K[`)).toBe(true);
+    expect(tty.stderr).toMatch(/\[[█░]+\] 100% 1 rows · [01] succeeded, 0 failed, 0 invalid · /);
+    expect(tty.stderr.endsWith(`\r${ESC}[2K`)).toBe(true);
+  });
+
+  test("Ctrl-C: stops taking rows, finishes the one in flight, exits 130; the same command resumes", async () => {
+    const ws = workspace();
+    const pipeline = ws.file("users.pipeline.json", userPipeline(false));
+    ws.file("users.csv", "q1\nuser0\nuser1\nuser2\nuser3\n");
+    const controller = new AbortController();
+    // The first progress draw comes once the first row has started: interrupt there.
+    const stopped = await bulk(ws, [pipeline, "--rows", "users.csv", "--concurrency", "2"], {
+      tty: true,
+      signal: controller.signal,
+      onStderr: () => controller.abort(new Error("interrupted")),
+    });
+    expect(stopped.code).toBe(130);
+    expect(stopped.stdout).toMatch(/■ bulk stopped after 1 rows in .*: 1 succeeded\./);
+    expect(stopped.stdout).toContain("Run the same command again to resume");
+    expect(readResults(ws.path("users.csv.results.jsonl")).map((r) => [r.row, r.status])).toEqual([[1, "succeeded"]]);
+
+    const resumed = await bulk(ws, [pipeline, "--rows", "users.csv", "--json"]);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: "succeeded", rows: 4, succeeded: 4, alreadyDone: 1, ran: 3 });
+    const directory = directoryOf(ws);
+    try {
+      expect(directory.listUsers().items.map((u) => u.username)).toEqual(["admin", "user0", "user1", "user2", "user3"]);
+    } finally {
+      directory.close();
+    }
   });
 
   describe("refuses before running anything (exit 2)", () => {

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { readCsvRows, type RowInput, type RowsFileProblem } from "../../runtime/bulk";
-import { SiqError } from "../../runtime/errors";
+import type { SiqError } from "../../runtime/errors";
 import type { Question } from "../../runtime/pipeline/types";
 
 const QUESTIONS: Record<string, Question> = {

@@ -1,13 +1,18 @@
 /** Shared set-up for the bulk tests: a data folder, a pipeline, rows, and `siq bulk` in-process. */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { request } from "undici";
+import { openRowCommitDirectory, runBulk, type BulkRunOptions, type BulkSummary, type ResultLine } from "../../runtime/bulk";
 import type { CliIo } from "../../runtime/cli/io";
 import { runCli } from "../../runtime/cli/program";
-import type { ResultLine } from "../../runtime/bulk";
+import { defineAction, type ActionPlugin } from "../../runtime/definition";
+import { SiqError } from "../../runtime/errors";
+import { createRuntime } from "../../runtime/runtime";
 
 export const ADMIN_PASSWORD = "Bulk-Test-Admin-1";
 
@@ -39,12 +44,23 @@ export interface BulkRun {
 }
 
 /** Runs `siq bulk ...` in-process, in the workspace's folder, with its environment. */
-export async function bulk(ws: Workspace, args: string[], options: { signal?: AbortSignal; tty?: boolean } = {}): Promise<BulkRun> {
+export async function bulk(
+  ws: Workspace,
+  args: string[],
+  options: { signal?: AbortSignal; tty?: boolean; onStderr?: (text: string) => void } = {},
+): Promise<BulkRun> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
     stdout: { write: (text: string) => (stdout += text), isTTY: false },
-    stderr: { write: (text: string) => (stderr += text), isTTY: options.tty === true },
+    stderr: {
+      write: (text: string) => {
+        stderr += text;
+        options.onStderr?.(text);
+        return true;
+      },
+      isTTY: options.tty === true,
+    },
     readStdin: async () => "",
     env: ws.env,
     cwd: ws.dir,
@@ -87,25 +103,86 @@ export function userPipeline(update: boolean, more: unknown[] = []): string {
   });
 }
 
-/** A REST pipeline that posts each row's username to a local server. */
-export function restPipeline(url: string): string {
+/**
+ * A host action that posts a username to a URL through the runtime's HTTP pool and returns the
+ * status: a real request to a real (local) server, so the tests see what a service would see.
+ */
+export const postAction: ActionPlugin = defineAction({
+  definition: {
+    id: "test-post",
+    displayName: "Test Post",
+    version: "1.0.0",
+    description: "Posts {\"username\"} to the URL.",
+    inputs: [
+      { name: "URL", type: "url", mandatory: true, description: "Where to post." },
+      { name: "Username", type: "text", mandatory: true, description: "What to post." },
+    ],
+    outputs: [{ name: "Status", type: "number", description: "The HTTP status." }],
+  },
+  async handler(inputs, context) {
+    const response = await request(inputs.get("URL") as string, {
+      method: "POST",
+      body: JSON.stringify({ username: inputs.get("Username") }),
+      headers: { "content-type": "application/json" },
+      dispatcher: context.dispatcher,
+      signal: context.signal,
+    });
+    await response.body.text();
+    return { outputs: { Status: response.statusCode } };
+  },
+});
+
+/** A pipeline that posts each row's username (q1) to a local server, optionally after creating the user. */
+export function postPipeline(url: string, createUser = false): string {
   return JSON.stringify({
     name: "Tell the service",
-    questions: { q1: { label: "Username", type: "text", required: true } },
+    questions: { q1: { label: "Username", type: "text", required: true }, q2: { label: "Email", type: "text" } },
     actions: [
-      {
-        name: "Tell",
-        type: "Send to REST Service",
-        inputs: {
-          URL: url,
-          "HTTP Method": "POST",
-          "Fail On Error Status": true,
-          "Request Body": { username: "=[q1]" },
-          "Request Schema": { type: "object", required: ["username"], properties: { username: { type: "string" } } },
-        },
-      },
+      ...(createUser
+        ? [{ name: "Create User", type: "SmartIQ User", inputs: { "Preferred Username": "=[q1]", "Update Existing User": false } }]
+        : []),
+      { name: "Tell", type: "Test Post", inputs: { URL: url, Username: "=[q1]" } },
     ],
   });
+}
+
+export interface LibraryRun {
+  summary?: BulkSummary;
+  error?: SiqError;
+  rows: ResultLine[];
+}
+
+/** Runs `runBulk` on the workspace's directory with the host action above; results in rows.csv.results.jsonl. */
+export async function runLibrary(
+  ws: Workspace,
+  pipelineText: string,
+  options: Partial<Pick<BulkRunOptions, "concurrency" | "restart" | "signal" | "user" | "onProgress">> = {},
+): Promise<LibraryRun> {
+  const pipelineFile = ws.file("bulk.pipeline.json", pipelineText);
+  const { directory } = openRowCommitDirectory({ env: ws.env, cwd: ws.dir });
+  const runtime = createRuntime({ directory, actions: [postAction] });
+  const resultsFile = ws.path("rows.csv.results.jsonl");
+  try {
+    const pipeline = await runtime.loadPipeline(pipelineFile, { env: ws.env });
+    const summary = await runBulk({
+      pipeline,
+      pipelineHash: createHash("sha256").update(pipelineText).digest("hex"),
+      rowsFile: ws.path("rows.csv"),
+      rowsName: "rows.csv",
+      resultsFile,
+      runtime,
+      directory,
+      user: "admin",
+      ...options,
+    });
+    return { summary, rows: readResults(resultsFile) };
+  } catch (error) {
+    if (!(error instanceof SiqError)) throw error;
+    return { error, rows: existsSync(resultsFile) ? readResults(resultsFile) : [] };
+  } finally {
+    await runtime.close();
+    directory.close();
+  }
 }
 
 export function csvOfUsers(count: number, start = 0): string {
