@@ -114,6 +114,8 @@ export class BulkJournal {
       db.pragma("synchronous = NORMAL");
       // Fewer checkpoints (each one syncs the file to disk): the WAL may grow to 16 MB.
       db.pragma("wal_autocheckpoint = 4000");
+      // Rows are appended and looked up one at a time: a small page cache does (better-sqlite3's default is 16 MB).
+      db.pragma("cache_size = -2000");
       const warnings: string[] = [];
       let id: string;
       const hasMeta = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()?.n === 1;

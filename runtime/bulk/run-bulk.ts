@@ -147,18 +147,40 @@ export async function runBulk(options: BulkRunOptions): Promise<BulkSummary> {
   const rowsName = options.rowsName ?? options.rowsFile;
   const journalFile = journalFileFor(options.resultsFile);
   const source = await openRows(options.rowsFile, rowsName, pipeline.questions);
-  if (!options.restart && !existsSync(journalFile) && nonEmpty(options.resultsFile)) {
-    throw new SiqError(
-      "BULK_RESULTS_EXISTS",
-      `The results file ${options.resultsFile} exists, but no journal is beside it, so which rows ran is unknown. Run with --restart to overwrite it, or choose another --results file.`,
+  const reader = source.rows[Symbol.asyncIterator]();
+  let opened: ReturnType<typeof BulkJournal.open>;
+  let first: IteratorResult<RowInput>;
+  try {
+    // The first row is read before the journal exists, so a bad CSV header (or a file that
+    // cannot be read) is refused without creating or emptying anything.
+    first = await reader.next();
+    if (!options.restart && !existsSync(journalFile) && nonEmpty(options.resultsFile)) {
+      throw new SiqError(
+        "BULK_RESULTS_EXISTS",
+        `The results file ${options.resultsFile} exists, but no journal is beside it, so which rows ran is unknown. Run with --restart to overwrite it, or choose another --results file.`,
+      );
+    }
+    opened = BulkJournal.open(
+      journalFile,
+      { rowsFile: options.rowsFile, pipelineFile: pipeline.file ?? "", pipelineHash: options.pipelineHash, user, directoryFile: directory.file },
+      { restart: options.restart === true },
     );
+  } catch (error) {
+    await reader.return?.();
+    throw error;
   }
-  const opened = BulkJournal.open(
-    journalFile,
-    { rowsFile: options.rowsFile, pipelineFile: pipeline.file ?? "", pipelineHash: options.pipelineHash, user, directoryFile: directory.file },
-    { restart: options.restart === true },
-  );
   const journal = opened.journal;
+  async function* rows(): AsyncGenerator<RowInput> {
+    try {
+      let next = first;
+      while (!next.done) {
+        yield next.value;
+        next = await reader.next();
+      }
+    } finally {
+      await reader.return?.();
+    }
+  }
   const warnings = [...opened.warnings];
   for (const warning of warnings) options.onWarning?.(warning);
 
@@ -233,7 +255,7 @@ export async function runBulk(options: BulkRunOptions): Promise<BulkSummary> {
     };
 
     try {
-      for await (const input of source.rows) {
+      for await (const input of rows()) {
         if (options.signal?.aborted || stop) {
           interrupted = !stop;
           break;
@@ -289,8 +311,8 @@ export async function runBulk(options: BulkRunOptions): Promise<BulkSummary> {
     } catch (error) {
       stop ??= toSiqError(error);
     }
+    // A stop that comes after the last row was taken stops nothing: the rows in flight finish anyway.
     await Promise.all([...tasks]);
-    if (options.signal?.aborted && !stop) interrupted = true;
     if (!interrupted && !stop && journal.startedCount() === 0) directory.clearCommits(journal.id);
   } finally {
     await Promise.allSettled([...tasks]);

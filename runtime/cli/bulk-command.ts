@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import {
   BulkStoppedError,
@@ -127,8 +127,8 @@ export function bulkCommand(io: CliIo): Command {
       if (flags.json) writeJson(io, summary);
       else {
         const hidden = { invalid: summary.invalid - printed.invalid, failed: summary.failed - printed.failed };
-        if (printed.invalid >= PRINTED_ROWS && hidden.invalid > 0) io.stdout.write(colors.dim(`... and more invalid rows: see ${resultsFile}\n`));
-        if (printed.failed >= PRINTED_ROWS && hidden.failed > 0) io.stdout.write(colors.dim(`... and more failed rows: see ${resultsFile}\n`));
+        if (printed.invalid >= PRINTED_ROWS && hidden.invalid > 0) io.stdout.write(colors.dim(`... and more invalid rows: see ${shown(io, resultsFile)}\n`));
+        if (printed.failed >= PRINTED_ROWS && hidden.failed > 0) io.stdout.write(colors.dim(`... and more failed rows: see ${shown(io, resultsFile)}\n`));
         writeSummary(io, colors, summary);
       }
       throw new ExitSignal(exitCode(summary));
@@ -190,6 +190,12 @@ function writeSummary(io: CliIo, colors: Colors, summary: BulkSummary): void {
   if (summary.interruptedRows > 0) {
     io.stdout.write(`  ${n(summary.interruptedRows)} row(s) had committed directory changes before an earlier run stopped: kept, not run again (ROW_INTERRUPTED).\n`);
   }
-  io.stdout.write(colors.dim(`  results: ${summary.results}\n  journal: ${summary.journal}\n`));
+  io.stdout.write(colors.dim(`  results: ${shown(io, summary.results)}\n  journal: ${shown(io, summary.journal)}\n`));
   if (summary.status === "interrupted") io.stdout.write("  Run the same command again to resume; --restart starts over.\n");
+}
+
+/** A path as people read it: relative to the working folder when it is inside it. */
+function shown(io: CliIo, path: string): string {
+  const rel = relative(io.cwd, path);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }

@@ -164,7 +164,8 @@ describe("siq bulk", () => {
       const run = await bulk(ws, [pipeline, "--rows", "users.csv"]);
       expect(run.code).toBe(2);
       expect(run.stdout).toContain('users.csv:line 1:3: "age" is not a question of this pipeline');
-      expect(readResults(ws.path("users.csv.results.jsonl"))).toEqual([]);
+      expect(existsSync(ws.path("users.csv.results.jsonl"))).toBe(false);
+      expect(existsSync(ws.path("users.csv.results.jsonl.journal"))).toBe(false);
     });
 
     test("a CSV syntax error: the rows before it run, then the error is reported at its line", async () => {
