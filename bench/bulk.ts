@@ -8,9 +8,11 @@
  * - password cost: a few rows that set a password (scrypt, slow by design);
  * - memory: peak RSS of whole `siq bulk` processes for A and B rows (default 1,000 and 100,000).
  *
- * Each figure comes from a fresh child process running the real command in a temporary folder.
- * The children run the compiled dist/ when it exists (npm ci builds it), otherwise the sources
- * through ts-node, whose TypeScript compiler adds a fixed amount to every RSS figure.
+ * `benchBulk()` returns the same figures for a bench runner. Each figure comes from a fresh
+ * child process running the real command in a temporary folder.
+ * The children run the compiled dist/ when it exists (npm ci builds it; run `npm run build`
+ * after changing the sources), otherwise the sources through ts-node, whose TypeScript compiler
+ * adds a fixed amount to every RSS figure.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -28,7 +30,7 @@ interface ChildResult {
   summary: { rows: number; succeeded: number; failed: number; alreadyDone: number; rowsPerSecond: number; durationMs: number };
 }
 
-interface Figures {
+export interface Figures {
   runtime: string;
   node: string;
   cpus: number;
@@ -106,14 +108,23 @@ function runChild(dir: string, args: string[]): Promise<ChildResult> {
 
 const n = (value: number) => Math.round(value).toLocaleString("en-US");
 
-async function main(): Promise<void> {
-  const rows = Number(option("--rows", "10000"));
-  const memoryRows = option("--memory", "1000,100000").split(",").map(Number);
-  const passwordRows = Number(option("--passwords", "40"));
-  const json = process.argv.includes("--json");
-  const log = (text: string) => {
-    if (!json) console.log(text);
-  };
+export interface BulkBenchOptions {
+  /** Rows for the throughput figure (default 10,000). */
+  rows?: number;
+  /** Row counts for the peak-RSS figures (default 1,000 and 100,000). */
+  memoryRows?: number[];
+  /** Rows for the password figure (default 40). */
+  passwordRows?: number;
+  /** Where progress lines go (default nowhere). */
+  log?: (text: string) => void;
+}
+
+/** Runs every figure; for a bench runner (`npm run bench`) to call and print or store. */
+export async function benchBulk(options: BulkBenchOptions = {}): Promise<Figures> {
+  const rows = options.rows ?? 10_000;
+  const memoryRows = options.memoryRows ?? [1_000, 100_000];
+  const passwordRows = options.passwordRows ?? 40;
+  const log = options.log ?? (() => undefined);
   const folders: string[] = [];
   const figures: Partial<Figures> = {
     runtime: existsSync(DIST_PROGRAM) ? "dist" : "ts-node (RSS includes the TypeScript compiler)",
@@ -153,10 +164,23 @@ async function main(): Promise<void> {
   } finally {
     for (const dir of folders) rmSync(dir, { recursive: true, force: true });
   }
-  if (json) console.log(JSON.stringify(figures, null, 2));
+  return figures as Figures;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  const json = process.argv.includes("--json");
+  benchBulk({
+    rows: Number(option("--rows", "10000")),
+    memoryRows: option("--memory", "1000,100000").split(",").map(Number),
+    passwordRows: Number(option("--passwords", "40")),
+    ...(json ? {} : { log: (text: string) => console.log(text) }),
+  }).then(
+    (figures) => {
+      if (json) console.log(JSON.stringify(figures, null, 2));
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
