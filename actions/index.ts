@@ -3,6 +3,8 @@
  * written here. Hosts add their own through `createRuntime({ actions })`.
  */
 import type { ActionPlugin } from "../runtime/definition";
+import { restServiceAction } from "./rest-service";
+import { smartiqApiAction } from "./smartiq-api";
 import { smartiqUserAction } from "./smartiq-user";
 
-export const builtInActions: readonly ActionPlugin[] = [smartiqUserAction];
+export const builtInActions: readonly ActionPlugin[] = [smartiqUserAction, smartiqApiAction, restServiceAction];

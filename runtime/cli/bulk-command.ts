@@ -26,8 +26,7 @@ import { SiqError } from "../errors";
 import { inspectPipelineFile } from "../pipeline/load";
 import { errorCount, type Problem } from "../pipeline/problems";
 import type { Pipeline } from "../pipeline/types";
-import { createRuntime } from "../runtime";
-import { announceAdminPassword } from "./cli-runtime";
+import { announceAdminPassword, openCliRuntime, pipelineEnv } from "./cli-runtime";
 import { EXIT, ExitSignal, colorsFor, type CliIo, type Colors } from "./io";
 import { invalidOutput, problemFromError, writeJson, writeProblems } from "./output";
 
@@ -68,7 +67,7 @@ export function bulkCommand(io: CliIo): Command {
 
       rowsFormatOf(flags.rows);
       const pipelineFile = resolve(io.cwd, file);
-      const loaded = await inspectPipelineFile(pipelineFile, { env: io.env, displayName: file }, "error");
+      const loaded = await inspectPipelineFile(pipelineFile, { env: pipelineEnv(io.env), displayName: file }, "error");
       if (!loaded.pipeline || errorCount(loaded.problems) > 0) fail(loaded.problems);
       if (!flags.json) writeProblems(io, colors, loaded.problems);
       const pipeline = loaded.pipeline as Pipeline;
@@ -80,7 +79,8 @@ export function bulkCommand(io: CliIo): Command {
       const resultsFile = flags.results !== undefined ? resolve(io.cwd, flags.results) : `${rowsFile}.results.jsonl`;
       const { directory, createdAdminPassword } = openRowCommitDirectory({ env: io.env, cwd: io.cwd });
       announceAdminPassword(io, createdAdminPassword);
-      const runtime = createRuntime({ directory });
+      // The same runtime `siq run` uses (the embedded host when the pipeline needs it), on this directory.
+      const runtime = await openCliRuntime(io, pipeline, { verbose: false, directory });
       const progress = new ProgressReporter(io.stderr, { tty: io.stderr.isTTY === true });
       const printed = { invalid: 0, failed: 0 };
 
@@ -121,7 +121,6 @@ export function bulkCommand(io: CliIo): Command {
       } finally {
         progress.finish();
         await runtime.close();
-        directory.close();
       }
 
       if (flags.json) writeJson(io, summary);

@@ -6,5 +6,6 @@ import type { Command } from "commander";
 import { bulkCommand } from "./bulk-command";
 import { directoryCommand } from "./directory-command";
 import type { CliIo } from "./io";
+import { serveCommand } from "./serve-command";
 
-export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand, bulkCommand];
+export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand, serveCommand, bulkCommand];

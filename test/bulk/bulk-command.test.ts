@@ -51,6 +51,26 @@ describe("siq bulk", () => {
     }
   });
 
+  test("runs through the same runtime as siq run: SmartIQ API reaches the in-process embedded host", async () => {
+    const ws = workspace();
+    const pipeline = ws.file(
+      "api.pipeline.json",
+      JSON.stringify({
+        name: "Create and read back",
+        questions: { q1: { label: "Username", type: "text", required: true }, q2: { label: "Email", type: "text" } },
+        actions: [
+          { name: "Create User", type: "SmartIQ User", inputs: { "Preferred Username": "=[q1]", Email: "=[q2]", "Update Existing User": true } },
+          { name: "Read Back", type: "SmartIQ API", inputs: { URL: "/api/v1/admin/users/name/{{q1}}", "HTTP Method": "GET", "Output Path": "$.email" } },
+        ],
+      }),
+    );
+    ws.file("users.csv", "q1,q2\nann,ann@example.com\nbob,bob@example.com\n");
+    const run = await bulk(ws, [pipeline, "--rows", "users.csv"]);
+    expect(run.code).toBe(0);
+    const results = readResults(ws.path("users.csv.results.jsonl")).sort((a, b) => a.row - b.row);
+    expect(results.map((r) => r.outputs?.["Read Back"]?.["Output Path Data"])).toEqual(["ann@example.com", "bob@example.com"]);
+  });
+
   test("JSON Lines rows: one answers object per line", async () => {
     const ws = workspace();
     const pipeline = ws.file("users.pipeline.json", userPipeline(false));
