@@ -118,6 +118,13 @@ export const ERROR_CODES = {
   SELF_DISABLE_DENIED: "A user cannot disable the account making the request.",
   TOKEN_EXPIRED: "The bearer token has expired; log in again.",
   TOKEN_INVALID: "The bearer token is malformed, not signed by this host, or its user no longer exists.",
+  // Bulk runs (runtime/bulk, siq bulk)
+  BULK_INPUT_CHANGED: "A row that a bulk run already ran (or started) differs from the same row of the rows file now.",
+  BULK_JOURNAL_BUSY: "Another siq bulk process is using the same journal.",
+  BULK_JOURNAL_MISMATCH: "The journal belongs to another run (another user directory, or is not a bulk journal).",
+  BULK_RESULTS_EXISTS: "The results file exists but has no journal beside it; --restart overwrites it.",
+  ROW_INTERRUPTED: "A bulk row was stopped by a crash after its directory changes were committed; they were kept and not applied again.",
+  ROWS_INVALID: "The rows file cannot be read as rows: a CSV syntax error, or a header naming no question.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});
