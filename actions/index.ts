@@ -3,6 +3,7 @@
  * written here. Hosts add their own through `createRuntime({ actions })`.
  */
 import type { ActionPlugin } from "../runtime/definition";
+import { connectorBuiltIns } from "./connectors";
 import { smartiqUserAction } from "./smartiq-user";
 
-export const builtInActions: readonly ActionPlugin[] = [smartiqUserAction];
+export const builtInActions: readonly ActionPlugin[] = [smartiqUserAction, ...connectorBuiltIns];

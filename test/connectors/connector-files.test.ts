@@ -9,7 +9,8 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import type { Connector, ConnectorAction } from "../../schemas/connector";
 import { ConnectorSchema } from "../../schemas/connector";
-import { checkConnector, parsePlaceholders } from "../../actions/connectors/check-connector";
+import { checkConnector } from "../../runtime/connectors/check-connector";
+import { parsePlaceholders } from "../../runtime/connectors/placeholders";
 
 const DIRECTORY = join(__dirname, "../../actions/connectors");
 const FILES = readdirSync(DIRECTORY).filter((name) => name.endsWith(".connector.json")).sort();

@@ -11,8 +11,9 @@ import { DOMParser } from "@xmldom/xmldom";
 import { jsonpath } from "json-p3";
 import { RE2JS } from "re2js";
 import * as xpath from "xpath";
-import type { InputDefinition } from "../../runtime/definition";
-import { ERROR_CODES } from "../../runtime/errors";
+import type { InputDefinition } from "../definition";
+import { CONNECTION_INPUT, HTTP_STATUS_OUTPUT, MESSAGE_VARIABLES, parsePlaceholders } from "./placeholders";
+import { ERROR_CODES } from "../errors";
 import type {
   BodyNode,
   Condition,
@@ -29,54 +30,6 @@ export interface ConnectorProblem {
   /** JSON path in the connector file, for example `actions[2].request.path`. */
   path: string;
   message: string;
-}
-
-/** The input every connector action gets from the engine: the pipeline connection to use. */
-export const CONNECTION_INPUT = "Connection";
-/** The output every connector action gets from the engine: the last response's status code. */
-export const HTTP_STATUS_OUTPUT = "HTTP Status";
-
-/** The `{{$...}}` placeholders an error message may use besides input names. */
-export const MESSAGE_VARIABLES: readonly string[] = [
-  "$status",
-  "$method",
-  "$path",
-  "$connection",
-  "$action",
-  "$error.code",
-  "$error.message",
-  "$error.fields",
-];
-
-export interface Placeholder {
-  /** The name between the braces, trimmed. */
-  name: string;
-  /** Offsets of `{{` and just after `}}` in the template. */
-  start: number;
-  end: number;
-}
-
-/**
- * The `{{Name}}` placeholders of a template, in order. `malformed` is true when braces are left
- * that do not form a placeholder (a lone `{{`, `}}`, or `{{{`), which the engine must refuse.
- */
-export function parsePlaceholders(template: string): { placeholders: Placeholder[]; malformed: boolean } {
-  const placeholders: Placeholder[] = [];
-  const pattern = /\{\{([^{}]*)\}\}/g;
-  let rest = "";
-  let last = 0;
-  for (let match = pattern.exec(template); match; match = pattern.exec(template)) {
-    placeholders.push({ name: (match[1] ?? "").trim(), start: match.index, end: match.index + match[0].length });
-    rest += template.slice(last, match.index);
-    last = match.index + match[0].length;
-  }
-  rest += template.slice(last);
-  // Raw insertion ({{{x}}}) does not exist here: a brace next to a placeholder is refused too.
-  const malformed =
-    rest.includes("{{") ||
-    rest.includes("}}") ||
-    placeholders.some((p) => p.name === "" || template[p.start - 1] === "{" || template[p.end] === "}");
-  return { placeholders, malformed };
 }
 
 type Format = "json" | "xml";

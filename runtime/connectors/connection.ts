@@ -1,0 +1,73 @@
+/**
+ * The pipeline connection a connector action uses: named by its Connection input, else the
+ * connector's default. Its auth type must be one the connector accepts; for an API key, the
+ * vendor's placement (query or header, and the name) comes from the connector, the value from
+ * the connection.
+ */
+import type { ConnectionAuth } from "../http/auth/connection-auth";
+import { parseConnectionAuth } from "../http/auth/connection-auth";
+import { SiqError } from "../errors";
+import { isPlainObject, type JsonValue } from "../values";
+import type { AuthRequirement, Connector } from "../../schemas/connector";
+
+export interface ChosenConnection {
+  name: string;
+  baseUrl: string;
+  /** The connection's auth, with an API key placed as the connector says. */
+  auth: ConnectionAuth;
+}
+
+/** How the accepted auth types read in messages: "bearer or oauth2", "apiKey (query integrationkey)". */
+export function describeAuth(requirements: readonly AuthRequirement[]): string {
+  const names = requirements.map((r) => (r.type === "apiKey" ? `apiKey (${r.in} ${r.name})` : r.type));
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1] ?? ""}`;
+}
+
+/** A problem with the connection, as a code and a message without the action's name. */
+export interface ConnectionProblem {
+  code: "CONNECTOR_CONNECTION_MISSING" | "CONNECTOR_AUTH_MISMATCH" | "AUTH_INVALID";
+  message: string;
+}
+
+/**
+ * Checks a connection by name against the connector: a problem, or the connection to use.
+ * Messages name fields, never credential values.
+ */
+export function examineConnection(connector: Connector, name: string, connections: Readonly<Record<string, JsonValue>>): ConnectionProblem | ChosenConnection {
+  const accepted = describeAuth(connector.connection.auth);
+  const raw = Object.hasOwn(connections, name) ? connections[name] : undefined;
+  if (!isPlainObject(raw)) {
+    return {
+      code: "CONNECTOR_CONNECTION_MISSING",
+      message: `the pipeline has no connection "${name}"; add connections.${name} with a baseUrl and ${accepted} auth, or set Connection to a connection it has`,
+    };
+  }
+  const baseUrl = raw["baseUrl"];
+  if (typeof baseUrl !== "string" || baseUrl.trim() === "") {
+    return { code: "CONNECTOR_CONNECTION_MISSING", message: `the connection "${name}" has no baseUrl; give it the ${connector.displayName} API's base URL` };
+  }
+  let auth: ConnectionAuth | undefined;
+  try {
+    auth = parseConnectionAuth(raw["auth"], name, { allowLogin: name === "smartiq" });
+  } catch (error) {
+    return { code: "AUTH_INVALID", message: (error as Error).message };
+  }
+  if (auth === undefined) {
+    return { code: "CONNECTOR_AUTH_MISMATCH", message: `the connection "${name}" has no auth; ${connector.displayName} needs ${accepted}` };
+  }
+  const type = auth.type;
+  const requirement = connector.connection.auth.find((candidate) => candidate.type === type);
+  if (requirement === undefined) {
+    return { code: "CONNECTOR_AUTH_MISMATCH", message: `the connection "${name}" uses ${auth.type} auth; ${connector.displayName} accepts ${accepted}` };
+  }
+  if (requirement.type === "apiKey" && auth.type === "apiKey") auth = { ...auth, in: requirement.in, name: requirement.name };
+  return { name, baseUrl, auth };
+}
+
+/** The connection for a run, or a `SiqError` naming the action. */
+export function chooseConnection(connector: Connector, name: string, connections: Readonly<Record<string, JsonValue>>, action: string): ChosenConnection {
+  const result = examineConnection(connector, name, connections);
+  if ("baseUrl" in result) return result;
+  const message = result.message.charAt(0).toUpperCase() + result.message.slice(1);
+  throw new SiqError(result.code, `Action "${action}": ${message}.`, { action, input: "Connection" });
+}
