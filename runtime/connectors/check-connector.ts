@@ -13,10 +13,12 @@ import { RE2JS } from "re2js";
 import * as xpath from "xpath";
 import type { InputDefinition } from "../definition";
 import { CONNECTION_INPUT, HTTP_STATUS_OUTPUT, MESSAGE_VARIABLES, parsePlaceholders } from "./placeholders";
+import { isXmlName } from "./xml-body";
 import { ERROR_CODES } from "../errors";
 import type {
   BodyNode,
   Condition,
+  ConnectorBody,
   Connector,
   ConnectorAction,
   ErrorRule,
@@ -133,6 +135,7 @@ function checkAction(connector: Connector, action: ConnectorAction, at: string, 
       if (typeof body.content !== "object" || body.content === null || Array.isArray(body.content)) {
         problem(`${at}.request.body.content`, "An XML body's content must be an object (its members become the root's elements).");
       }
+      if (body.xml) checkXmlNames(body.xml, body.content, `${at}.request.body`, problem);
     }
     if (typeof body.content !== "object" || body.content === null || isSource(body.content)) {
       problem(`${at}.request.body.content`, "The body content must be an object or an array of members.");
@@ -201,6 +204,9 @@ function checkErrorRule(rule: ErrorRule, at: string, scope: RuleScope, problem: 
   }
   const message = parsePlaceholders(rule.message);
   if (message.malformed) problem(`${at}.message`, "The message has braces that are not a {{placeholder}}.");
+  if (INLINE_CREDENTIAL.test(rule.message)) {
+    problem(`${at}.message`, "A word after \"Basic\" or \"Bearer\" reads as a credential and is masked as *** in every message; reword it (for example \"its basic auth\").");
+  }
   for (const { name } of message.placeholders) {
     if (name.startsWith("$")) {
       if (!MESSAGE_VARIABLES.includes(name)) problem(`${at}.message`, `{{${name}}} is not one of ${MESSAGE_VARIABLES.join(", ")}.`);
@@ -217,6 +223,31 @@ function checkErrorRule(rule: ErrorRule, at: string, scope: RuleScope, problem: 
     if (!input) problem(`${at}.message`, `{{${name}}} names no input of this action.`);
     else if (input.secret) problem(`${at}.message`, `Secret input "${name}" may not appear in an error message.`);
   }
+}
+
+/** What the redactor masks as an inline credential (runtime/redact.ts). */
+const INLINE_CREDENTIAL = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/;
+
+/** Element names of an XML body: the root, every member key, every array item name. */
+function checkXmlNames(options: NonNullable<ConnectorBody["xml"]>, content: BodyNode, at: string, problem: Report): void {
+  const bad = (name: string, where: string): void => {
+    if (!isXmlName(name)) problem(where, `"${name}" is not an XML element name (letters, digits, . _ - and no colon; not starting with a digit).`);
+  };
+  bad(options.root, `${at}.xml.root`);
+  for (const [member, item] of Object.entries(options.arrayItems ?? {})) bad(item, `${at}.xml.arrayItems.${member}`);
+  if (options.defaultArrayItem !== undefined) bad(options.defaultArrayItem, `${at}.xml.defaultArrayItem`);
+  const walk = (node: BodyNode, path: string): void => {
+    if (node === null || typeof node !== "object" || isSource(node)) return;
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => walk(item, `${path}[${index}]`));
+      return;
+    }
+    for (const [key, value] of Object.entries(node as Record<string, BodyNode>)) {
+      bad(key, `${path}.${key}`);
+      walk(value, `${path}.${key}`);
+    }
+  };
+  walk(content, `${at}.content`);
 }
 
 function checkStatus(status: number | number[] | string, at: string, problem: Report): void {
