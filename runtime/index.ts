@@ -38,3 +38,4 @@ export type {
 export { Redactor, MASK } from "./redact";
 export { JsonData, SiqDate, type JsonValue, type Value } from "./values";
 export { builtInActions } from "../actions";
+export { connectorActions, loadConnector, loadConnectorActions, type Connector } from "./connectors";
