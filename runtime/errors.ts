@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: "A file named by the user does not exist or cannot be read.",
   // Formula and template warnings (runtime/template); shown as `warning:` lines, exit code unchanged
   TEMPLATE_RAW: "A template inserts a value with {{{ }}}, without escaping it for its document.",
+  ACTION_CONFLICT: "Two registered actions share an id or display name.",
+  ACTION_DEFINITION_INVALID: "An action definition does not match the action definition schema.",
   // Binding and running (exit code 1)
   INPUT_CONVERSION: "An input's value cannot be converted to the input's type.",
   FORMULA_ERROR: "A formula failed while it was evaluated.",
@@ -81,6 +83,15 @@ export const ERROR_CODES = {
   UNKNOWN_ROLE: "No role of that name (ignoring case) exists.",
   UNKNOWN_USER: "No user of that username (ignoring case) or GUID exists in the directory.",
   USER_EXISTS: "A user of that username (ignoring case) already exists.",
+  // Request Schema and Output Path (runtime/http/request-schema.ts, runtime/extract/)
+  OUTPUT_PATH_INVALID: "An Output Path is not a valid JSONPath (RFC 9535), XPath 1.0 or header:Name.",
+  OUTPUT_PATH_MISMATCH: "An Output Path does not fit the response: JSONPath on an XML response, or XPath on JSON.",
+  OUTPUT_PATH_RESPONSE_INVALID: "The response body is not well-formed JSON or XML, so Output Path cannot read it.",
+  REQUEST_BODY_INVALID: "A Request Body does not match its Request Schema exactly; every extra and missing element is listed.",
+  REQUEST_SCHEMA_INVALID: "A Request Schema is not a valid JSON Schema 2020-12, or uses something refused (remote $ref, $data, a pattern that could backtrack).",
+  REQUEST_SCHEMA_REQUIRED: "A Request Body was given without a Request Schema.",
+  REQUEST_SCHEMA_TOO_DEEP: "A Request Schema is nested deeper than 64 levels.",
+  REQUEST_SCHEMA_TOO_LARGE: "A Request Schema is larger than 256 KB.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});

@@ -6,6 +6,7 @@ import { Agent, type Dispatcher } from "undici";
 import { requireAnswers, type Answers } from "./answers";
 import type { AuditSink, Clock, DryRunRequest, Logger, RunningUser, RuntimeSettings, RuntimeShared, TokenProvider, UserDirectoryPort } from "./context";
 import { TokenCache } from "./http/auth/token-cache";
+import { systemClock } from "./system-clock";
 import type { ActionPlugin } from "./definition";
 import { SiqError } from "./errors";
 import { runPipeline } from "./engine/run-pipeline";
@@ -71,28 +72,10 @@ export function defaultSettings(env: Readonly<Record<string, string | undefined>
   };
 }
 
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason instanceof Error ? signal.reason : new SiqError("CANCELLED", "The run was cancelled."));
-        return;
-      }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason instanceof Error ? signal.reason : new SiqError("CANCELLED", "The run was cancelled."));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }),
-};
-
 const silentLogger: Logger = { log: () => undefined };
 const noAudit: AuditSink = { record: () => undefined };
+
+export { systemClock };
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const registry = builtInRegistry(options.actions ?? []);

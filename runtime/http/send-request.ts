@@ -15,7 +15,7 @@ import { errorCodeOf, formatSeconds, networkError, timeoutError } from "./networ
 import { decodeBody, DEFAULT_MAX_RESPONSE_BYTES, readLimitedBody } from "./read-body";
 import type { HttpRequest, HttpResponse, RequestBody } from "./request";
 import { parseRetryAfter } from "./retry-after";
-import { systemClock } from "./system-clock";
+import { systemClock } from "../system-clock";
 import { displayUrl, originOf, parseHttpUrl, resolveReference, withQueryParams } from "./url";
 
 /** Redirects followed before `TOO_MANY_REDIRECTS` (SPEC 5.1). */

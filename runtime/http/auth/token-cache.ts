@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Clock } from "../../context";
-import { systemClock } from "../system-clock";
+import { systemClock } from "../../system-clock";
 
 export interface FetchedToken {
   token: string;

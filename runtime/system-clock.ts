@@ -1,7 +1,7 @@
 /**
  * The real clock, for callers that do not pass one. Tests pass a fake clock instead.
  */
-import type { Clock } from "../context";
+import type { Clock } from "./context";
 
 export const systemClock: Clock = {
   now: () => new Date(),
