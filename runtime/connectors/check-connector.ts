@@ -4,14 +4,14 @@
  * body path exists for each response format the action accepts, paths and patterns compile,
  * error codes do not take over built-in ones, secrets stay out of URLs and messages.
  *
+ * Paths are compiled by Output Path (runtime/extract), the reader the engine uses.
+ *
  * Run it on a connector that already matches schemas/connector.ts; it returns every problem,
  * each with the JSON path of the value at fault.
  */
-import { DOMParser } from "@xmldom/xmldom";
-import { jsonpath } from "json-p3";
 import { RE2JS } from "re2js";
-import * as xpath from "xpath";
 import type { InputDefinition } from "../definition";
+import { compileOutputPath } from "../extract/output-path";
 import { CONNECTION_INPUT, HTTP_STATUS_OUTPUT, MESSAGE_VARIABLES, parsePlaceholders } from "./placeholders";
 import { isXmlName } from "./xml-body";
 import { ERROR_CODES } from "../errors";
@@ -282,23 +282,26 @@ function checkValuePath(path: ValuePath, formats: ReadonlySet<Format>, at: strin
     if (path[format] === undefined) problem(at, `The response may be ${format.toUpperCase()}, so a ${format} path is needed here.`);
   }
   if (path.json !== undefined) {
-    try {
-      jsonpath.compile(path.json);
-    } catch (error) {
-      problem(`${at}.json`, `Not a valid JSONPath: ${(error as Error).message}`);
-    }
+    const reason = pathProblem(path.json, "json");
+    if (reason !== undefined) problem(`${at}.json`, `Not a valid JSONPath: ${reason}`);
   }
-  if (path.xml !== undefined && !validXPath(path.xml)) problem(`${at}.xml`, `Not a valid XPath 1.0 expression: ${path.xml}`);
+  if (path.xml !== undefined) {
+    const reason = pathProblem(path.xml, "xml");
+    if (reason !== undefined) problem(`${at}.xml`, `Not a valid XPath 1.0 expression: ${reason}`);
+  }
 }
 
-const emptyDocument = new DOMParser().parseFromString("<empty/>", "application/xml");
-
-function validXPath(expression: string): boolean {
+/** Why a path cannot be used, compiled exactly as the engine will read it (Output Path); undefined when it can. */
+function pathProblem(expression: string, format: Format): string | undefined {
+  const trimmed = expression.trim();
+  if (format === "json" && !trimmed.startsWith("$")) return "a JSONPath starts with $.";
+  if (format === "xml" && (trimmed.startsWith("$") || /^header:/i.test(trimmed))) return "write an XPath such as /Root/Name.";
   try {
-    xpath.select(expression, emptyDocument as unknown as Node);
-    return true;
-  } catch {
-    return false;
+    compileOutputPath(expression);
+    return undefined;
+  } catch (error) {
+    const message = (error as Error).message;
+    return /is not valid: (.*?)\. Write a JSONPath/s.exec(message)?.[1] ?? message;
   }
 }
 

@@ -4,23 +4,25 @@
  * Everything is computed on first use and kept, since several rules and outputs read the same
  * response.
  */
+import { SiqError } from "../errors";
+import { compileOutputPath, ParsedResponse } from "../extract/output-path";
 import type { HttpResponse } from "../http/request";
+import { displayUrl } from "../http/url";
+import type { Redactor } from "../redact";
 import { JsonData, numberToText, type Value } from "../values";
 import type { Connector, ValuePath } from "../../schemas/connector";
-import { selectValues } from "./select";
 
 export type BodyFormat = "json" | "xml";
 export type ErrorField = "code" | "message" | "fields";
 
-const CONTENT_TYPES: Record<BodyFormat, string> = { json: "application/json", xml: "application/xml" };
-
 export class ResponseView {
-  private formatCache: BodyFormat | null | undefined;
+  private parsed: ParsedResponse | undefined;
   private readonly errorCache = new Map<ErrorField, string>();
 
   constructor(
     readonly response: HttpResponse,
     private readonly errorBody: Connector["errorBody"],
+    private readonly redactor?: Redactor,
   ) {}
 
   get status(): number {
@@ -31,18 +33,40 @@ export class ResponseView {
     return this.response.status >= 200 && this.response.status < 300;
   }
 
-  /** JSON or XML by the Content-Type, else by the body's first non-blank character; null when neither. */
-  get format(): BodyFormat | null {
-    if (this.formatCache === undefined) this.formatCache = detectFormat(this.response.headers["content-type"], this.response.body);
-    return this.formatCache;
+  /** The body, parsed at most once; JSON or XML as Output Path decides (content type, else first character). */
+  private body(): ParsedResponse {
+    this.parsed ??= new ParsedResponse({ contentType: this.response.headers["content-type"] ?? "", body: this.response.body, headers: this.response.headers });
+    return this.parsed;
   }
 
-  /** Every value the path selects for this response's format (none when the path has no expression for it). */
+  /** JSON or XML; null for a blank body. */
+  get format(): BodyFormat | null {
+    return this.body().kind ?? null;
+  }
+
+  /**
+   * Every value the path selects, by the path's expression for the body's format (Output Path,
+   * runtime/extract). Fails with `CONNECTOR_RESPONSE_INVALID` when the body cannot be read, or
+   * comes in a format the path has no expression for.
+   */
   select(path: ValuePath): Value[] {
     const format = this.format;
-    const expression = format === null ? undefined : path[format];
-    if (format === null || expression === undefined) return [];
-    return selectValues(expression, { contentType: CONTENT_TYPES[format], body: this.response.body, headers: this.response.headers });
+    if (format === null) return [];
+    const expression = path[format];
+    if (expression === undefined) {
+      throw this.unreadable(`it is ${format.toUpperCase()}, which the connector does not read for this action`);
+    }
+    try {
+      return compileOutputPath(expression).select(this.body());
+    } catch (error) {
+      if (error instanceof SiqError && error.code === "OUTPUT_PATH_RESPONSE_INVALID") throw this.unreadable(`it is not valid ${format.toUpperCase()}`, error);
+      throw error;
+    }
+  }
+
+  private unreadable(reason: string, cause?: unknown): SiqError {
+    const url = displayUrl(this.response.url, this.redactor);
+    return new SiqError("CONNECTOR_RESPONSE_INVALID", `The response to ${this.response.method} ${url} (${this.response.status}) cannot be read: ${reason}. The service may have changed, or be answering from somewhere else.`, { cause });
   }
 
   /** As {@link select}, but a body that cannot be read selects nothing (for rules on error responses). */
@@ -69,16 +93,6 @@ export class ResponseView {
     }
     return text;
   }
-}
-
-export function detectFormat(contentType: string | undefined, body: string): BodyFormat | null {
-  const type = (contentType ?? "").toLowerCase();
-  if (type.includes("json")) return "json";
-  if (type.includes("xml")) return "xml";
-  const first = /\S/.exec(body)?.[0];
-  if (first === "{" || first === "[") return "json";
-  if (first === "<") return "xml";
-  return null;
 }
 
 /** The text form of a selected value: objects and arrays as JSON, null as "". */

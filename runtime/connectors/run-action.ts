@@ -80,7 +80,7 @@ export async function runConnectorAction(plan: ConnectorActionPlan, inputs: Boun
   const viewOf = (response: HttpResponse): ResponseView => {
     let view = views.get(response);
     if (!view) {
-      view = new ResponseView(response, connector.errorBody);
+      view = new ResponseView(response, connector.errorBody, context.redactor);
       views.set(response, view);
     }
     return view;
