@@ -4,6 +4,8 @@
  */
 import type { ActionPlugin } from "../runtime/definition";
 import { connectorBuiltIns } from "./connectors";
+import { restServiceAction } from "./rest-service";
+import { smartiqApiAction } from "./smartiq-api";
 import { smartiqUserAction } from "./smartiq-user";
 
-export const builtInActions: readonly ActionPlugin[] = [smartiqUserAction, ...connectorBuiltIns];
+export const builtInActions: readonly ActionPlugin[] = [smartiqUserAction, smartiqApiAction, restServiceAction, ...connectorBuiltIns];

@@ -57,9 +57,16 @@ export const ERROR_CODES = {
   TIMEOUT: "The request did not complete within its timeout.",
   TOO_MANY_REDIRECTS: "The request was redirected more than 10 times.",
   URL_INVALID: "A request URL is not a valid http(s) URL, or is relative with no base URL.",
+  // The HTTP actions (actions/rest-service, actions/smartiq-api, runtime/http/http-action.ts)
+  CONNECTION_UNKNOWN: "An action names a connection that the pipeline does not define.",
+  IMPERSONATED_USER_DISABLED: "SmartIQ API impersonates a user whose account is disabled.",
+  IMPERSONATED_USER_NOT_FOUND: "SmartIQ API impersonates a username or GUID that no user has.",
+  IMPERSONATION_DENIED: "The running user lacks the Impersonate permission (or there is no directory to check it).",
+  SMARTIQ_FOREIGN_ORIGIN: "SmartIQ API was given a URL outside the SmartIQ origin; the token never leaves SmartIQ.",
+  SMARTIQ_UNAVAILABLE: "SmartIQ API has no SmartIQ to call: no connections.smartiq and no embedded host.",
+  TOKEN_UNAVAILABLE: "Send Access Token is set but the host has no token provider.",
   // Declarative connectors (runtime/connectors); a connector's own rules add vendor codes (docs/connectors.md)
   CONNECTOR_AUTH_MISMATCH: "The connection a connector action uses has no auth, or a type the connector does not accept.",
-  CONNECTOR_CONNECTION_MISSING: "A connector action's connection is not in the pipeline, or has no baseUrl.",
   CONNECTOR_INVALID: "A connector file is not valid JSON, does not match the connector schema, or is inconsistent.",
   CONNECTOR_RESPONSE_INVALID: "A response body a connector action reads is not valid JSON or XML, or an output's value does not fit its type.",
   CONNECTOR_UNEXPECTED_STATUS: "A connector action got a response that none of its success or error rules expects.",

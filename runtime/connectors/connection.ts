@@ -25,7 +25,7 @@ export function describeAuth(requirements: readonly AuthRequirement[]): string {
 
 /** A problem with the connection, as a code and a message without the action's name. */
 export interface ConnectionProblem {
-  code: "CONNECTOR_CONNECTION_MISSING" | "CONNECTOR_AUTH_MISMATCH" | "AUTH_INVALID";
+  code: "CONNECTION_UNKNOWN" | "URL_INVALID" | "CONNECTOR_AUTH_MISMATCH" | "AUTH_INVALID";
   message: string;
 }
 
@@ -38,13 +38,13 @@ export function examineConnection(connector: Connector, name: string, connection
   const raw = Object.hasOwn(connections, name) ? connections[name] : undefined;
   if (!isPlainObject(raw)) {
     return {
-      code: "CONNECTOR_CONNECTION_MISSING",
+      code: "CONNECTION_UNKNOWN",
       message: `the pipeline has no connection "${name}"; add connections.${name} with a baseUrl and ${accepted} auth, or set Connection to a connection it has`,
     };
   }
   const baseUrl = raw["baseUrl"];
   if (typeof baseUrl !== "string" || baseUrl.trim() === "") {
-    return { code: "CONNECTOR_CONNECTION_MISSING", message: `the connection "${name}" has no baseUrl; give it the ${connector.displayName} API's base URL` };
+    return { code: "URL_INVALID", message: `the connection "${name}" has no baseUrl; give it the ${connector.displayName} API's base URL` };
   }
   let auth: ConnectionAuth | undefined;
   try {

@@ -9,8 +9,12 @@ export interface FormulaProblem {
   column: number;
 }
 
+/** More problems than this in one formula are summarised: nobody reads the 51st. */
+export const MAX_CALL_PROBLEMS = 50;
+
 export function checkCalls(root: FormulaNode): FormulaProblem[] {
   const problems: FormulaProblem[] = [];
+  const suggestions = new Map<string, string>();
   // Iterative walk; problems are sorted by column afterwards so they read left to right.
   const stack: FormulaNode[] = [root];
   while (stack.length > 0) {
@@ -21,7 +25,13 @@ export function checkCalls(root: FormulaNode): FormulaProblem[] {
       case "call": {
         const fn = lookupFunction(node.name);
         if (fn === undefined) {
-          problems.push({ code: "UNKNOWN_FUNCTION", message: unknownFunctionMessage(node.name), column: node.column });
+          const key = node.name.toLowerCase();
+          let message = suggestions.get(key);
+          if (message === undefined) {
+            message = unknownFunctionMessage(node.name);
+            suggestions.set(key, message);
+          }
+          problems.push({ code: "UNKNOWN_FUNCTION", message, column: node.column });
         } else if (node.args.length < fn.minArgs || node.args.length > fn.maxArgs) {
           problems.push({ code: "ARGUMENT_COUNT", message: argumentCountMessage(fn, node.args.length), column: node.column });
         }
@@ -31,7 +41,14 @@ export function checkCalls(root: FormulaNode): FormulaProblem[] {
       default: break;
     }
   }
-  return problems.sort((a, b) => a.column - b.column);
+  problems.sort((a, b) => a.column - b.column);
+  if (problems.length > MAX_CALL_PROBLEMS) {
+    const rest = problems.length - MAX_CALL_PROBLEMS + 1;
+    const first = problems[MAX_CALL_PROBLEMS - 1] as FormulaProblem;
+    problems.length = MAX_CALL_PROBLEMS - 1;
+    problems.push({ code: first.code, message: `${first.message} (and ${rest - 1} more problems with function calls after this one)`, column: first.column });
+  }
+  return problems;
 }
 
 function unknownFunctionMessage(name: string): string {

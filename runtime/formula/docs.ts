@@ -108,6 +108,10 @@ A template is text with Handlebars \`{{ }}\`:
 | \`{{jsonEncode q1}}\`, \`{{replace q1 "a" "b"}}\`, \`{{format q3 "N2"}}\`, \`{{upper (trim q2)}}\` | any formula function, as a helper (names ignore case) |
 | \`{{{q1}}}\` | the value without escaping (\`siq validate\` warns: TEMPLATE_RAW) |
 
+Partials, decorators and raw blocks (\`{{{{ }}}}\`) are not supported; blocks nest at most 100
+levels (an \`{{else if}}\` counts as one) and helper calls 32. A \`}\` right after \`}}\` is
+ordinary text, so \`{"n": {{q3}}}\` works as JSON authors expect.
+
 Every inserted value is escaped for where it lands:
 
 - **JSON documents.** Inside a JSON string, the value is escaped as string content; outside any

@@ -128,6 +128,11 @@ export class Lexer {
       case "(": case ")": case ",":
         this.position = position + 1;
         return { kind: one, text: one, column };
+      case ".":
+        if (source[position + 1] === "[") {
+          throw new FormulaSyntaxError("In a formula a reference is one bracket: write [Create User.User Guid], not [Create User].[User Guid] (that form is for templates).", column);
+        }
+        throw new FormulaSyntaxError("Unexpected '.'; decimals need a digit before or after the point (0.5), and a field is written inside the brackets: [q37.GroupName].", column);
       case "]":
         throw new FormulaSyntaxError("']' has no matching '['; references are written [q1] or [Action Name.Output].", column);
       default: {

@@ -10,7 +10,7 @@ import { expectedArguments } from "../formula/check";
 import { functionSite, type Site } from "../formula/failure";
 import { closestFunctionNames, lookupFunction } from "../formula/functions/table";
 import type { EvaluationScope } from "../formula/scope";
-import { separateClosingBraces } from "./closing-braces";
+import { prescanTemplate } from "./prescan";
 import type { EncoderHelper } from "./escape";
 import {
   path as makePath, stringLiteral,
@@ -136,6 +136,12 @@ class Analyzer {
       switch (statement.type) {
         case "ContentStatement":
           this.state = advance(this.kind, this.state, statement.value);
+          if (this.kind === "json" && contextOf(this.kind, this.state) === "json-escape" && program.body[i + 1]?.type !== "ContentStatement") {
+            // A backslash just before {{ }} (Handlebars keeps one of "\\{{") would escape whatever
+            // comes next; complete it as an escaped backslash so the JSON string stays valid.
+            statement.value += "\\";
+            this.state = advance(this.kind, this.state, "\\");
+          }
           break;
         case "CommentStatement":
           break;
@@ -352,7 +358,10 @@ function explainSyntaxError(raw: string): string {
 }
 
 export function analyzeUncached(source: string, kind: TemplateKind): TemplateAnalysis {
-  const prepared = separateClosingBraces(source);
+  const prepared = prescanTemplate(source);
+  if (prepared.refusal !== undefined) {
+    return { problems: [{ code: "TEMPLATE_SYNTAX", message: prepared.refusal.message, column: prepared.refusal.offset + 1 }], references: [], warnings: [] };
+  }
   const lines = new LineIndex(prepared.text, prepared.toOriginal);
   let ast: Program;
   try {

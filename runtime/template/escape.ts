@@ -23,7 +23,7 @@ function xmlChars(text: string): string {
 }
 
 /** Characters that may appear in an XML name; anything else in a tag becomes `_`. */
-const NOT_NAME_CHAR = /[^\p{L}\p{N}\p{M}_.:\-\u00b7\u203f\u2040]/gu;
+const NOT_NAME_CHAR = /[^\p{L}\p{N}\p{M}_.\-\u00b7\u203f\u2040]/gu;
 
 export function escapeFor(context: InsertContext, value: Value, encoder: EncoderHelper | undefined): string {
   switch (context) {
@@ -50,9 +50,10 @@ export function escapeFor(context: InsertContext, value: Value, encoder: Encoder
       return text.replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
     }
     case "xml-tag": {
-      // Only name characters, starting as a name must, so a value cannot add attributes or close the tag.
+      // Only name characters (no ':', which would need a namespace), starting as a name must, so a
+      // value cannot add attributes or close the tag.
       const name = xmlChars(toText(value)).replace(NOT_NAME_CHAR, "_");
-      return /^[\p{L}_:]/u.test(name) ? name : `_${name}`;
+      return /^[\p{L}_]/u.test(name) ? name : `_${name}`;
     }
     case "xml-cdata":
       return xmlChars(toText(value)).replace(/\]\]>/g, "]]]]><![CDATA[>");

@@ -147,7 +147,7 @@ describe("the connection", () => {
 
   test("a missing connection is refused by validation", async () => {
     await expect(runOne({}, "insightIQ Create User", { Name: "J", "External Id": "e" })).rejects.toMatchObject({
-      problems: [expect.objectContaining({ code: "CONNECTOR_CONNECTION_MISSING", message: expect.stringContaining("add connections.insightiq with a baseUrl and basic auth") })],
+      problems: [expect.objectContaining({ code: "CONNECTION_UNKNOWN", message: expect.stringContaining("add connections.insightiq with a baseUrl and basic auth") })],
     });
   });
 

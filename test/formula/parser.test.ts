@@ -99,6 +99,7 @@ describe("problems", () => {
     ["='abc'", "FORMULA_SYNTAX", 2, /double quotes/],
     ["={{q1}}", "FORMULA_SYNTAX", 2, /template/],
     ["=1 $ 2", "FORMULA_SYNTAX", 4, /Unexpected character '\$'/],
+    ["=[Create User].[User Guid]", "FORMULA_SYNTAX", 15, /write \[Create User.User Guid\]/],
     ["=Repalce([q1], \"a\", \"b\")", "UNKNOWN_FUNCTION", 2, /did you mean Replace\?/],
     ["=Mid([q1])", "ARGUMENT_COUNT", 2, /Mid takes 2 or 3 arguments \(Mid\(text, start\[, length\]\)\) but is given 1/],
   ])("%s", (source, code, column, message) => {

@@ -183,3 +183,11 @@ describe("problems", () => {
     expect(analyzeTemplate("{{q1}}", "json")).not.toBe(analyzeTemplate("{{q1}}", "xml"));
   });
 });
+
+describe("positions after a mustache followed by }", () => {
+  test("columns map back to the source as written, however many separators were added", () => {
+    const source = "{\"a\": {{q3}}}, {\"b\": {{q3}}}}\n{{mid q1}} {{foo q1}}";
+    const analysis = analyzeTemplate(source, "json");
+    expect(analysis.problems.map((p) => p.column)).toEqual([source.indexOf("mid") + 1, source.indexOf("foo") + 1]);
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * The one request pipeline of the HTTP actions: Send to REST Service runs it as it is; SmartIQ
+ * API runs it with a hook that adds the token and impersonation; declarative connectors run it
+ * with their own request mapping. Every step that can refuse (Request Schema, origin lock,
+ * impersonation) runs before anything is sent.
+ */
+import type { ActionContext } from "../context";
+import type { ActionOutcome, BoundDocument, BoundInputs } from "../definition";
+import { SiqError } from "../errors";
+import { ParsedResponse, compileOutputPath, shapeOutput, type OutputPath } from "../extract/output-path";
+import { JsonData, type JsonValue, type Value } from "../values";
+import { readAuthInputs, resolveAuth, type ConnectionInfo, type ResolvedAuth } from "./auth/resolve-auth";
+import { fetchPages, parsePagination } from "./pagination";
+import { prepareRequest } from "./prepare-request";
+import type { HttpRequest, HttpResponse } from "./request";
+import { compileRequestSchema, requestSchemaRequiredError } from "./request-schema";
+import { sendRequest, type SendOptions } from "./send-request";
+import { errorForStatus } from "./status-error";
+import { statusName } from "./status-names";
+import { originOf } from "./url";
+
+/** What SmartIQ API (or a connector) adds to the plain REST pipeline. */
+export interface HttpActionHooks {
+  /** The connection to use instead of the `Connection` input. */
+  connection?: ConnectionInfo;
+  /** Credentials that replace auth inputs and the connection's auth (SmartIQ API: the token). */
+  auth?: () => Promise<ResolvedAuth>;
+  /** More credential headers (X-As-User): sent only to the request's origin. */
+  credentials?: ReadonlyArray<readonly [string, string]>;
+  /** Refuse any URL outside this origin, before sending (the token never leaves SmartIQ). */
+  lockOrigin?: { origin: string; code: string; message: (origin: string) => string };
+  /** Called once the request is ready and allowed, before it is sent (audit before the call). */
+  beforeSend?: (request: HttpRequest) => void | Promise<void>;
+  /** Called with the final status, or the error, after the call (audit after the call). */
+  afterSend?: (outcome: { response?: HttpResponse; error?: SiqError }) => void | Promise<void>;
+}
+
+export async function runHttpAction(inputs: BoundInputs, context: ActionContext, hooks: HttpActionHooks = {}): Promise<ActionOutcome> {
+  const action = context.action.name;
+  const connection = hooks.connection ?? namedConnection(inputs, context);
+  const sendOptions = baseSendOptions(inputs, context);
+
+  const requestBody = inputs.get("Request Body") as JsonValue | undefined;
+  const hasBody = requestBody !== undefined && requestBody !== null && !(typeof requestBody === "string" && requestBody.trim() === "");
+  let validateBody: ((body: unknown) => void) | undefined;
+  if (hasBody) {
+    const schema = inputs.get("Request Schema");
+    if (schema === undefined || schema === null || (typeof schema === "string" && schema.trim() === "")) throw requestSchemaRequiredError({ action });
+    const exact = compileRequestSchema(typeof schema === "string" ? parseSchemaText(schema, action) : schema);
+    validateBody = (body) => exact.check(body);
+  }
+
+  const auth = hooks.auth
+    ? await hooks.auth()
+    : await resolveAuth(readAuthInputs(inputs), {
+        connection,
+        tokenCache: context.shared.tokenCache,
+        http: sendOptions,
+        redactor: context.redactor,
+        accessToken: () => accessToken(context),
+        signal: context.signal,
+      });
+
+  const request = prepareRequest(
+    {
+      url: inputs.get("URL") as string,
+      baseUrl: connection?.baseUrl,
+      method: inputs.get("HTTP Method") as string | undefined,
+      customHeaders: inputs.get("Custom Headers") as Array<[string, string]> | undefined,
+      body: {
+        requestBody: hasBody ? requestBody : undefined,
+        documents: inputs.get("Action Documents") as BoundDocument[] | undefined,
+        multipart: inputs.get("Send as Multipart") === true,
+      },
+      auth,
+      credentials: hooks.credentials,
+    },
+    validateBody ? { validateBody } : {},
+  );
+
+  if (hooks.lockOrigin && originOf(request.url) !== hooks.lockOrigin.origin) {
+    throw new SiqError(hooks.lockOrigin.code, hooks.lockOrigin.message(originOf(request.url)), { action, input: "URL" });
+  }
+
+  const outputPath = compileOptionalOutputPath(inputs.get("Output Path") as string | undefined, action);
+  const pagination = parsePagination(inputs.get("Pagination"));
+  await hooks.beforeSend?.(request);
+
+  let pages: HttpResponse[];
+  try {
+    const send = (next: HttpRequest) => sendRequest(next, sendOptions);
+    pages = (
+      await fetchPages(request, pagination, send, {
+        items: outputPath ? (page) => outputPath.select(parsed(page)) : undefined,
+        select: (page, path) => compileOutputPath(path).select(parsed(page)),
+      })
+    ).pages;
+  } catch (error) {
+    const failure = error instanceof SiqError ? error : new SiqError("INTERNAL", String(error), { cause: error });
+    await hooks.afterSend?.({ error: failure });
+    throw failure;
+  }
+  const last = pages[pages.length - 1] as HttpResponse;
+  await hooks.afterSend?.({ response: last });
+
+  if (inputs.get("Fail On Error Status") === true) {
+    const error = errorForStatus(last, { redactor: context.redactor, statusName: statusName(last.status), action });
+    if (error) throw error;
+  }
+  return { outputs: httpOutputs(pages, outputPath) };
+}
+
+/** Status, HTTP Status, Response, Response Headers and Output Path Data (SPEC 5.1). */
+export function httpOutputs(pages: readonly HttpResponse[], outputPath: OutputPath | undefined): Record<string, Value> {
+  const last = pages[pages.length - 1] as HttpResponse;
+  const matches: Value[] = [];
+  if (outputPath) for (const page of pages) matches.push(...outputPath.select(parsed(page)));
+  return {
+    Status: last.dryRun ? "DryRun" : statusName(last.status),
+    "HTTP Status": last.status,
+    Response: last.body,
+    "Response Headers": new JsonData(last.headers),
+    "Output Path Data": outputPath ? shapeOutput(matches) : "",
+  };
+}
+
+const parsedPages = new WeakMap<HttpResponse, ParsedResponse>();
+
+/** Each page's body is parsed once, however many paths (Output Path, next link) read it. */
+function parsed(page: HttpResponse): ParsedResponse {
+  let result = parsedPages.get(page);
+  if (!result) {
+    result = new ParsedResponse({ contentType: page.headers["content-type"] ?? "", body: page.body, headers: page.headers });
+    parsedPages.set(page, result);
+  }
+  return result;
+}
+
+function baseSendOptions(inputs: BoundInputs, context: ActionContext): SendOptions {
+  const timeoutSeconds = (inputs.get("Timeout (Seconds)") as number | undefined) ?? 100;
+  if (!(timeoutSeconds > 0)) {
+    throw new SiqError("INPUT_CONVERSION", `Timeout (Seconds) of action "${context.action.name}" must be more than 0.`, { action: context.action.name, input: "Timeout (Seconds)" });
+  }
+  const dryRun = context.dryRun;
+  return {
+    dispatcher: context.dispatcher,
+    signal: context.signal,
+    timeoutMs: timeoutSeconds * 1000,
+    maxResponseBytes: context.settings.maxResponseBytes,
+    clock: context.clock,
+    redactor: context.redactor,
+    logger: context.logger,
+    action: context.action.name,
+    dryRun: dryRun ? (request) => dryRun(request) : undefined,
+    onHop: context.egress,
+  };
+}
+
+function namedConnection(inputs: BoundInputs, context: ActionContext): ConnectionInfo | undefined {
+  const name = inputs.get("Connection");
+  if (typeof name !== "string" || name.trim() === "") return undefined;
+  const connection = context.pipeline.connections[name.trim()] as { baseUrl?: string; auth?: unknown } | undefined;
+  if (!connection) {
+    const known = Object.keys(context.pipeline.connections);
+    throw new SiqError(
+      "CONNECTION_UNKNOWN",
+      `Action "${context.action.name}" uses the connection "${name}", which the pipeline does not define${known.length ? `; it has ${known.map((k) => `"${k}"`).join(", ")}` : ""}.`,
+      { action: context.action.name, input: "Connection" },
+    );
+  }
+  return { name: name.trim(), baseUrl: connection.baseUrl, auth: connection.auth };
+}
+
+async function accessToken(context: ActionContext): Promise<string> {
+  if (!context.tokens) {
+    throw new SiqError("TOKEN_UNAVAILABLE", `Action "${context.action.name}" sends the running user's access token, but this host has no token provider.`, {
+      action: context.action.name,
+    });
+  }
+  const token = await context.tokens.tokenFor(context.user, context.signal);
+  context.redactor.addSecret(token);
+  return token;
+}
+
+function compileOptionalOutputPath(path: string | undefined, action: string): OutputPath | undefined {
+  if (path === undefined || path.trim() === "") return undefined;
+  try {
+    return compileOutputPath(path.trim());
+  } catch (error) {
+    if (error instanceof SiqError) throw new SiqError(error.code, error.message, { action, input: "Output Path", cause: error });
+    throw error;
+  }
+}
+
+function parseSchemaText(text: string, action: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new SiqError("REQUEST_SCHEMA_INVALID", `The Request Schema of action "${action}" is not valid JSON.`, { action, input: "Request Schema" });
+  }
+}
