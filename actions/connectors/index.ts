@@ -7,7 +7,8 @@
  * `loadConnector`, which checks them.
  */
 import type { ActionPlugin } from "../../runtime/definition";
-import { connectorActions, type Connector } from "../../runtime/connectors";
+import { connectorActions } from "../../runtime/connectors/connector-actions";
+import type { Connector } from "../../schemas/connector";
 import insightIq from "./insightiq.connector.json";
 import iqmetrix from "./iqmetrix-user-manager.connector.json";
 import usersApiV1 from "./users-api-v1.connector.json";

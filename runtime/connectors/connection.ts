@@ -25,15 +25,17 @@ export function describeAuth(requirements: readonly AuthRequirement[]): string {
 
 /** A problem with the connection, as a code and a message without the action's name. */
 export interface ConnectionProblem {
-  code: "CONNECTION_UNKNOWN" | "URL_INVALID" | "CONNECTOR_AUTH_MISMATCH" | "AUTH_INVALID";
+  code: "CONNECTION_UNKNOWN" | "URL_INVALID" | "CONNECTOR_AUTH_MISMATCH";
   message: string;
 }
 
 /**
- * Checks a connection by name against the connector: a problem, or the connection to use.
- * Messages name fields, never credential values.
+ * What validation can tell about a connection before running: that the pipeline has it, and
+ * that its auth type suits the connector. Its values may come from `${NAME}` variables that are
+ * not set while validating, so they are checked when the action runs. Messages name fields,
+ * never credential values.
  */
-export function examineConnection(connector: Connector, name: string, connections: Readonly<Record<string, JsonValue>>): ConnectionProblem | ChosenConnection {
+export function connectionProblem(connector: Connector, name: string, connections: Readonly<Record<string, JsonValue>>): ConnectionProblem | undefined {
   const accepted = describeAuth(connector.connection.auth);
   const raw = Object.hasOwn(connections, name) ? connections[name] : undefined;
   if (!isPlainObject(raw)) {
@@ -42,32 +44,30 @@ export function examineConnection(connector: Connector, name: string, connection
       message: `the pipeline has no connection "${name}"; add connections.${name} with a baseUrl and ${accepted} auth, or set Connection to a connection it has`,
     };
   }
-  const baseUrl = raw["baseUrl"];
-  if (typeof baseUrl !== "string" || baseUrl.trim() === "") {
-    return { code: "URL_INVALID", message: `the connection "${name}" has no baseUrl; give it the ${connector.displayName} API's base URL` };
-  }
-  let auth: ConnectionAuth | undefined;
-  try {
-    auth = parseConnectionAuth(raw["auth"], name, { allowLogin: name === "smartiq" });
-  } catch (error) {
-    return { code: "AUTH_INVALID", message: (error as Error).message };
-  }
-  if (auth === undefined) {
+  const auth = raw["auth"];
+  if (auth === undefined || auth === null) {
     return { code: "CONNECTOR_AUTH_MISMATCH", message: `the connection "${name}" has no auth; ${connector.displayName} needs ${accepted}` };
   }
-  const type = auth.type;
-  const requirement = connector.connection.auth.find((candidate) => candidate.type === type);
-  if (requirement === undefined) {
-    return { code: "CONNECTOR_AUTH_MISMATCH", message: `the connection "${name}" uses ${auth.type} auth; ${connector.displayName} accepts ${accepted}` };
+  const type = isPlainObject(auth) ? auth["type"] : undefined;
+  if (typeof type === "string" && !connector.connection.auth.some((candidate) => candidate.type === type)) {
+    return { code: "CONNECTOR_AUTH_MISMATCH", message: `the connection "${name}" uses ${type} auth; ${connector.displayName} accepts ${accepted}` };
   }
-  if (requirement.type === "apiKey" && auth.type === "apiKey") auth = { ...auth, in: requirement.in, name: requirement.name };
-  return { name, baseUrl, auth };
+  return undefined;
 }
 
-/** The connection for a run, or a `SiqError` naming the action. */
+/** The connection for a run, with an API key placed as the connector says; or a `SiqError` naming the action. */
 export function chooseConnection(connector: Connector, name: string, connections: Readonly<Record<string, JsonValue>>, action: string): ChosenConnection {
-  const result = examineConnection(connector, name, connections);
-  if ("baseUrl" in result) return result;
-  const message = result.message.charAt(0).toUpperCase() + result.message.slice(1);
-  throw new SiqError(result.code, `Action "${action}": ${message}.`, { action, input: "Connection" });
+  const fail = (code: ConnectionProblem["code"], message: string): SiqError =>
+    new SiqError(code, `Action "${action}": ${message.charAt(0).toUpperCase()}${message.slice(1)}.`, { action, input: "Connection" });
+  const problem = connectionProblem(connector, name, connections);
+  if (problem) throw fail(problem.code, problem.message);
+  const raw = connections[name] as Record<string, unknown>;
+  const baseUrl = raw["baseUrl"];
+  if (typeof baseUrl !== "string" || baseUrl.trim() === "") {
+    throw fail("URL_INVALID", `the connection "${name}" has no baseUrl; give it the ${connector.displayName} API's base URL`);
+  }
+  let auth = parseConnectionAuth(raw["auth"], name, { allowLogin: name === "smartiq" }) as ConnectionAuth;
+  const requirement = connector.connection.auth.find((candidate) => candidate.type === auth.type);
+  if (requirement?.type === "apiKey" && auth.type === "apiKey") auth = { ...auth, in: requirement.in, name: requirement.name };
+  return { name, baseUrl, auth };
 }

@@ -11,7 +11,7 @@
 import type { ActionContext } from "../context";
 import type { ActionDefinition, ActionPlugin, BoundInputs, InputDefinition, InputProblem, OutputDefinition, RawInput, StaticCheckContext } from "../definition";
 import type { ConnectorOutput, Connector, ConnectorAction } from "../../schemas/connector";
-import { describeAuth, examineConnection } from "./connection";
+import { connectionProblem, describeAuth } from "./connection";
 import { CONNECTION_INPUT, HTTP_STATUS_OUTPUT } from "./placeholders";
 import type * as RunAction from "./run-action";
 
@@ -87,6 +87,6 @@ function checkConnection(connector: Connector, inputs: ReadonlyMap<string, RawIn
   if (written === undefined) name = connector.connection.defaultName;
   else if (written.literal && typeof written.value === "string") name = written.value.trim();
   if (name === undefined || name === "") return [];
-  const result = examineConnection(connector, name, context.connections);
-  return "baseUrl" in result ? [] : [{ input: CONNECTION_INPUT, code: result.code, message: result.message }];
+  const problem = connectionProblem(connector, name, context.connections);
+  return problem ? [{ input: CONNECTION_INPUT, code: problem.code, message: problem.message }] : [];
 }
