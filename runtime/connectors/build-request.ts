@@ -32,7 +32,7 @@ export function mapRequest(action: ConnectorAction, scope: MappingScope, extraQu
     for (const text of textsOf(value)) query.push(`${encodeQuery(name)}=${encodeQuery(text)}`);
   }
   for (const [name, text] of extraQuery) query.push(`${encodeQuery(name)}=${encodeQuery(text)}`);
-  const path = renderPath(request.path, scope);
+  const path = renderPath(request.path, scope, action);
 
   const headers: Array<[string, string]> = [];
   const credentialHeaders: Array<[string, string]> = [];
@@ -58,16 +58,29 @@ export function mapRequest(action: ConnectorAction, scope: MappingScope, extraQu
   };
 }
 
-/** `{{Input Name}}` in the path: the input's text as one URI component, so it cannot change the path. */
-function renderPath(template: string, scope: MappingScope): string {
+/**
+ * `{{Input Name}}` in the path: the input's text as one URI component, so it cannot change the
+ * path. A segment that comes out as `.` or `..` is refused: URL parsers remove dot segments
+ * (encoded or not), so `..` would reach another resource.
+ */
+function renderPath(template: string, scope: MappingScope, action: ConnectorAction): string {
   let out = "";
   let last = 0;
-  for (const placeholder of placeholdersOf(template)) {
+  const placeholders = placeholdersOf(template);
+  for (const placeholder of placeholders) {
     const text = inputText(scope.inputs.get(placeholder.name), scope.definitions.get(placeholder.name));
     out += template.slice(last, placeholder.start) + encodePathSegment(text);
     last = placeholder.end;
   }
-  return out + template.slice(last);
+  out += template.slice(last);
+  if (placeholders.length > 0 && out.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) {
+    const inputs = placeholders.map((placeholder) => placeholder.name);
+    throw new SiqError("INPUT_CONVERSION", `The path of action "${scope.action}" (${action.request.path}) would have a "." or ".." segment, which would reach another resource; check ${inputs.map((name) => `"${name}"`).join(", ")}.`, {
+      action: scope.action,
+      input: inputs[0] ?? "",
+    });
+  }
+  return out;
 }
 
 /**

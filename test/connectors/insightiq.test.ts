@@ -85,6 +85,12 @@ describe("Get User by External Id", () => {
     expect(run.logs.find((line) => line.includes("http.request"))).toContain("/v1/users/external_id/a%2F..%2Fsdk-tokens%3Fx%3D%231");
   });
 
+  test("an external ID of .. is refused before sending: it would reach /v1/users/", async () => {
+    const run = await runOne(connections, "insightIQ Get User by External Id", { "External Id": ".." });
+    expect(run.error?.code).toBe("INPUT_CONVERSION");
+    expect(standIn.state.requestIds).toEqual([]);
+  });
+
   test("404 is INSIGHTIQ_NOT_FOUND, or Found false when asked", async () => {
     const failed = await runOne(connections, "insightIQ Get User by External Id", { "External Id": "nobody" });
     expect(failed.error).toEqual({ code: "INSIGHTIQ_NOT_FOUND", message: "insightIQ found no such user (GET /v1/users/external_id/nobody): No user has this external_id." });
