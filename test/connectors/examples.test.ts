@@ -4,7 +4,7 @@
  * They sit below examples/ so that a plain `siq validate examples/*.pipeline.json` (no
  * credentials in the environment) does not meet them.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRuntime } from "../../runtime";
 import { inspectPipelineFile } from "../../runtime/pipeline/load";
@@ -31,6 +31,11 @@ const ENV: Record<string, string> = {
 
 test("there is an example per shipped connector", () => {
   expect(FILES.map((file) => file.split("-")[0])).toEqual(["insightiq", "iqmetrix", "users", "users"]);
+});
+
+test("docs/connectors.md names every example", () => {
+  const docs = readFileSync(join(__dirname, "../../docs/connectors.md"), "utf8");
+  expect(FILES.filter((file) => !docs.includes(`examples/connectors/${file}`))).toEqual([]);
 });
 
 describe.each(FILES)("%s", (file) => {
