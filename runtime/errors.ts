@@ -99,6 +99,27 @@ export const ERROR_CODES = {
   REQUEST_SCHEMA_REQUIRED: "A Request Body was given without a Request Schema.",
   REQUEST_SCHEMA_TOO_DEEP: "A Request Schema is nested deeper than 64 levels.",
   REQUEST_SCHEMA_TOO_LARGE: "A Request Schema is larger than 256 KB.",
+  // Embedded host (runtime/host): the API's error codes, and egress from pipelines it runs
+  ACCOUNT_DISABLED: "The token's user has been disabled since the token was issued.",
+  AUTH_REQUIRED: "The host's endpoint needs `Authorization: Bearer <token>`.",
+  BAD_REQUEST: "The HTTP request is malformed.",
+  BODY_INVALID: "The request body is not JSON, or does not match the endpoint's schema exactly.",
+  BODY_TOO_LARGE: "The request body is larger than the endpoint accepts (413).",
+  CREDENTIALS_INVALID: "The login's username or password is wrong, or the account is disabled.",
+  EGRESS_DENIED: "A pipeline run by the host tried to reach a private, loopback or link-local address not allowed by --allow-hosts.",
+  HOST_CLOSING: "The host is shutting down and takes no new requests.",
+  HOST_KEY_INVALID: "The host's token signing key file cannot be read, created or used.",
+  HOST_STARTING: "The host is still starting.",
+  LOGIN_LOCKED: "Too many failed logins for the username or from the address; wait for Retry-After.",
+  MEDIA_TYPE_UNSUPPORTED: "The request body is not application/json.",
+  NOT_FOUND: "The host has no such endpoint.",
+  PATH_INVALID: "A value in the request's URL path is not valid.",
+  PERMISSION_DENIED: "The acting user lacks the permission the endpoint needs (ManageUsers).",
+  PIPELINE_NOT_FOUND: "No pipeline of that name is in the host's pipelines folder.",
+  QUERY_INVALID: "The request's query string has an unknown parameter or a value out of range.",
+  SELF_DISABLE_DENIED: "A user cannot disable the account making the request.",
+  TOKEN_EXPIRED: "The bearer token has expired; log in again.",
+  TOKEN_INVALID: "The bearer token is malformed, not signed by this host, or its user no longer exists.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});

@@ -5,5 +5,6 @@
 import type { Command } from "commander";
 import { directoryCommand } from "./directory-command";
 import type { CliIo } from "./io";
+import { serveCommand } from "./serve-command";
 
-export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand];
+export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand, serveCommand];
