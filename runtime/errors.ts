@@ -68,6 +68,11 @@ export const ERROR_CODES = {
   // Action specs (runtime/spec): `siq test`, runSpec
   SPEC_FAILED: "An action spec ran and what happened differs from what it expects; the differences are listed.",
   SPEC_INVALID: "An action spec file has problems (JSON, schema, matchers, its pipeline, answers or directory state); each one is listed.",
+  // Declarative connectors (runtime/connectors); a connector's own rules add vendor codes (docs/connectors.md)
+  CONNECTOR_AUTH_MISMATCH: "The connection a connector action uses has no auth, or a type the connector does not accept.",
+  CONNECTOR_INVALID: "A connector file is not valid JSON, does not match the connector schema, or is inconsistent.",
+  CONNECTOR_RESPONSE_INVALID: "A response body a connector action reads is not valid JSON or XML, or an output's value does not fit its type.",
+  CONNECTOR_UNEXPECTED_STATUS: "A connector action got a response that none of its success or error rules expects.",
   // User directory and the SmartIQ User action (runtime/directory, actions/smartiq-user)
   ADMIN_GROUP_DENIED: "Only an administrator may add anyone to, or remove anyone from, an administrators group.",
   ADMIN_USER_DENIED: "Only an administrator may change a user who is an administrator.",
