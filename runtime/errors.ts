@@ -65,6 +65,14 @@ export const ERROR_CODES = {
   SMARTIQ_FOREIGN_ORIGIN: "SmartIQ API was given a URL outside the SmartIQ origin; the token never leaves SmartIQ.",
   SMARTIQ_UNAVAILABLE: "SmartIQ API has no SmartIQ to call: no connections.smartiq and no embedded host.",
   TOKEN_UNAVAILABLE: "Send Access Token is set but the host has no token provider.",
+  // Action specs (runtime/spec): `siq test`, runSpec
+  SPEC_FAILED: "An action spec ran and what happened differs from what it expects; the differences are listed.",
+  SPEC_INVALID: "An action spec file has problems (JSON, schema, matchers, its pipeline, answers or directory state); each one is listed.",
+  // Declarative connectors (runtime/connectors); a connector's own rules add vendor codes (docs/connectors.md)
+  CONNECTOR_AUTH_MISMATCH: "The connection a connector action uses has no auth, or a type the connector does not accept.",
+  CONNECTOR_INVALID: "A connector file is not valid JSON, does not match the connector schema, or is inconsistent.",
+  CONNECTOR_RESPONSE_INVALID: "A response body a connector action reads is not valid JSON or XML, or an output's value does not fit its type.",
+  CONNECTOR_UNEXPECTED_STATUS: "A connector action got a response that none of its success or error rules expects.",
   // User directory and the SmartIQ User action (runtime/directory, actions/smartiq-user)
   ADMIN_GROUP_DENIED: "Only an administrator may add anyone to, or remove anyone from, an administrators group.",
   ADMIN_USER_DENIED: "Only an administrator may change a user who is an administrator.",
@@ -94,6 +102,34 @@ export const ERROR_CODES = {
   REQUEST_SCHEMA_REQUIRED: "A Request Body was given without a Request Schema.",
   REQUEST_SCHEMA_TOO_DEEP: "A Request Schema is nested deeper than 64 levels.",
   REQUEST_SCHEMA_TOO_LARGE: "A Request Schema is larger than 256 KB.",
+  // Embedded host (runtime/host): the API's error codes, and egress from pipelines it runs
+  ACCOUNT_DISABLED: "The token's user has been disabled since the token was issued.",
+  AUTH_REQUIRED: "The host's endpoint needs `Authorization: Bearer <token>`.",
+  BAD_REQUEST: "The HTTP request is malformed.",
+  BODY_INVALID: "The request body is not JSON, or does not match the endpoint's schema exactly.",
+  BODY_TOO_LARGE: "The request body is larger than the endpoint accepts (413).",
+  CREDENTIALS_INVALID: "The login's username or password is wrong, or the account is disabled.",
+  EGRESS_DENIED: "A pipeline run by the host tried to reach a private, loopback or link-local address not allowed by --allow-hosts.",
+  HOST_CLOSING: "The host is shutting down and takes no new requests.",
+  HOST_KEY_INVALID: "The host's token signing key file cannot be read, created or used.",
+  HOST_STARTING: "The host is still starting.",
+  LOGIN_LOCKED: "Too many failed logins for the username or from the address; wait for Retry-After.",
+  MEDIA_TYPE_UNSUPPORTED: "The request body is not application/json.",
+  NOT_FOUND: "The host has no such endpoint.",
+  PATH_INVALID: "A value in the request's URL path is not valid.",
+  PERMISSION_DENIED: "The acting user lacks the permission the endpoint needs (ManageUsers).",
+  PIPELINE_NOT_FOUND: "No pipeline of that name is in the host's pipelines folder.",
+  QUERY_INVALID: "The request's query string has an unknown parameter or a value out of range.",
+  SELF_DISABLE_DENIED: "A user cannot disable the account making the request.",
+  TOKEN_EXPIRED: "The bearer token has expired; log in again.",
+  TOKEN_INVALID: "The bearer token is malformed, not signed by this host, or its user no longer exists.",
+  // Bulk runs (runtime/bulk, siq bulk)
+  BULK_INPUT_CHANGED: "A row that a bulk run already ran (or started) differs from the same row of the rows file now.",
+  BULK_JOURNAL_BUSY: "Another siq bulk process is using the same journal.",
+  BULK_JOURNAL_MISMATCH: "The journal belongs to another run (another user directory, or is not a bulk journal).",
+  BULK_RESULTS_EXISTS: "The results file exists but has no journal beside it; --restart overwrites it.",
+  ROW_INTERRUPTED: "A bulk row was stopped by a crash after its directory changes were committed; they were kept and not applied again.",
+  ROWS_INVALID: "The rows file cannot be read as rows: a CSV syntax error, or a header naming no question.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});

@@ -38,3 +38,17 @@ export type {
 export { Redactor, MASK } from "./redact";
 export { JsonData, SiqDate, type JsonValue, type Value } from "./values";
 export { builtInActions } from "../actions";
+export { openDirectory, SqliteDirectory, hashPassword, type OpenDirectoryOptions, type OpenedDirectory } from "./directory";
+export {
+  startHost,
+  HostTokens,
+  EgressPolicy,
+  parseAllowHosts,
+  HOST_URL_VARIABLE,
+  type Host,
+  type HostOptions,
+  type AllowedHost,
+  type Resolver,
+  type RequestLogEntry,
+} from "./host";
+export { connectorActions, loadConnector, loadConnectorActions, type Connector } from "./connectors";

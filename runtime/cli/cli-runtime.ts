@@ -1,29 +1,98 @@
 /**
  * The runtime a command-line run uses: the embedded defaults (the user directory under
  * SIQ_DATA_DIR), and a logger on standard error for --verbose.
+ *
+ * When the pipeline needs the embedded host (it uses SmartIQ API without connections.smartiq,
+ * or a connection names `${SIQ_HOST_URL}`), the host is started in-process on a free loopback
+ * port over the same directory for the length of the run: SmartIQ API calls go to it with the
+ * running user's token, and `${SIQ_HOST_URL}` becomes its URL.
  */
 import type { Logger } from "../context";
-import { openDirectory } from "../directory";
-import type { Pipeline } from "../pipeline/types";
+import { openDirectory, type SqliteDirectory } from "../directory";
+import { HOST_URL_PLACEHOLDER, startHost, withHostUrl, type Host } from "../host";
+import type { Connection, Pipeline } from "../pipeline/types";
 import { createRuntime, type Runtime } from "../runtime";
 import type { CliIo } from "./io";
 
 export interface CliRuntimeOptions {
   verbose: boolean;
+  /**
+   * A directory the caller opened (`siq bulk` opens one that records row commits); the runtime
+   * closes it. Default: the embedded directory under SIQ_DATA_DIR.
+   */
+  directory?: SqliteDirectory;
 }
 
-export async function openCliRuntime(io: CliIo, _pipeline: Pipeline, options: CliRuntimeOptions): Promise<Runtime> {
+/**
+ * The environment pipelines are loaded with on the command line: the process's, plus
+ * SIQ_HOST_URL as a placeholder (`http://siq-host.invalid`) that `siq run` replaces with the
+ * in-process host's URL, unless the environment sets SIQ_HOST_URL itself.
+ */
+export function pipelineEnv(env: CliIo["env"]): Record<string, string | undefined> {
+  return withHostUrl(env, HOST_URL_PLACEHOLDER);
+}
+
+export async function openCliRuntime(io: CliIo, pipeline: Pipeline, options: CliRuntimeOptions): Promise<Runtime> {
   const logger = options.verbose ? stderrLogger(io) : undefined;
-  const { directory, createdAdminPassword } = openDirectory({ env: io.env, cwd: io.cwd });
+  const { directory, createdAdminPassword } = options.directory ? { directory: options.directory, createdAdminPassword: undefined } : openDirectory({ env: io.env, cwd: io.cwd });
   announceAdminPassword(io, createdAdminPassword);
-  const runtime = createRuntime({ directory, ...(logger ? { logger } : {}) });
+  let host: Host | undefined;
+  try {
+    if (needsEmbeddedHost(pipeline)) {
+      host = await startHost({
+        directory,
+        port: 0,
+        host: "127.0.0.1",
+        pipelinesDir: false,
+        env: io.env,
+        cwd: io.cwd,
+        ...(logger ? { logger, requestLog: (entry) => logger.log("debug", "host.request", { ...entry }) } : {}),
+      });
+    }
+  } catch (error) {
+    directory.close();
+    throw error;
+  }
+  const runtime = createRuntime({
+    directory,
+    ...(logger ? { logger } : {}),
+    ...(host ? { tokens: host.tokens, settings: { smartiqBaseUrl: host.url } } : {}),
+  });
+  const hostUrl = host?.url;
   return {
     ...runtime,
+    run: (toRun, runOptions) => runtime.run(hostUrl === undefined ? toRun : withHostUrlIn(toRun, hostUrl), runOptions),
     async close() {
-      await runtime.close();
-      directory.close();
+      try {
+        await runtime.close();
+        await host?.close();
+      } finally {
+        directory.close();
+      }
     },
   };
+}
+
+/** SmartIQ API without connections.smartiq, or a connection on the `${SIQ_HOST_URL}` placeholder. */
+export function needsEmbeddedHost(pipeline: Pipeline): boolean {
+  const usesSmartiqApi = pipeline.actions.some((action) => {
+    const type = action.type.trim().toLowerCase();
+    return type === "smartiq-api" || type === "smartiq api";
+  });
+  if (usesSmartiqApi && !Object.hasOwn(pipeline.connections, "smartiq")) return true;
+  return Object.values(pipeline.connections).some((connection) => JSON.stringify(connection).includes(HOST_URL_PLACEHOLDER));
+}
+
+/** The pipeline with the SIQ_HOST_URL placeholder in its connections replaced by the host's URL. */
+function withHostUrlIn(pipeline: Pipeline, url: string): Pipeline {
+  if (!Object.values(pipeline.connections).some((connection) => JSON.stringify(connection).includes(HOST_URL_PLACEHOLDER))) return pipeline;
+  const replace = (value: unknown): unknown => {
+    if (typeof value === "string") return value.startsWith(HOST_URL_PLACEHOLDER) ? url + value.slice(HOST_URL_PLACEHOLDER.length) : value;
+    if (Array.isArray(value)) return value.map(replace);
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replace(item)]));
+    return value;
+  };
+  return { ...pipeline, connections: replace(pipeline.connections) as Record<string, Connection> };
 }
 
 /** A new directory's generated admin password is shown once, on standard error (stdout may be --json). */

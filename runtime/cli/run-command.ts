@@ -12,8 +12,8 @@ import { errorCount, type Problem } from "../pipeline/problems";
 import type { Pipeline } from "../pipeline/types";
 import { parseJsonText } from "../pipeline/json-source";
 import { isPlainObject } from "../values";
-import { openCliRuntime } from "./cli-runtime";
-import { formatDryRunRequest } from "./dry-run";
+import { openCliRuntime, pipelineEnv } from "./cli-runtime";
+import { formatCurl } from "../http/curl";
 import { EXIT, ExitSignal, colorsFor, type CliIo } from "./io";
 import { invalidOutput, writeJson, writeProblems, writeRunResult } from "./output";
 
@@ -44,7 +44,7 @@ export function runCommand(io: CliIo): Command {
         throw new ExitSignal(EXIT.invalid);
       };
 
-      const loaded = await inspectPipelineFile(resolve(io.cwd, file), { env: io.env, displayName: file }, "error");
+      const loaded = await inspectPipelineFile(resolve(io.cwd, file), { env: pipelineEnv(io.env), displayName: file }, "error");
       if (!loaded.pipeline || errorCount(loaded.problems) > 0) fail(loaded.problems);
       if (!flags.json) writeProblems(io, colors, loaded.problems);
       const pipeline = loaded.pipeline as Pipeline;
@@ -68,7 +68,7 @@ export function runCommand(io: CliIo): Command {
         if (flags.json) {
           writeJson(io, result);
         } else {
-          for (const request of requests) io.stdout.write(`${colors.dim(`# ${request.action}`)}\n${formatDryRunRequest(request)}\n\n`);
+          for (const request of requests) io.stdout.write(`${colors.dim(`# ${request.action}`)}\n${formatCurl(request)}\n\n`);
           writeRunResult(io, colors, result);
         }
         if (result.status === "failed") throw new ExitSignal(EXIT.failed);

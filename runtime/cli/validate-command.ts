@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { SiqError } from "../errors";
 import { inspectPipelineFile } from "../pipeline/load";
 import { errorCount, type Problem } from "../pipeline/problems";
+import { pipelineEnv } from "./cli-runtime";
 import { EXIT, ExitSignal, colorsFor, type CliIo } from "./io";
 import { invalidOutput, problemFromError, writeJson, writeProblems } from "./output";
 
@@ -17,7 +18,7 @@ export function validateCommand(io: CliIo): Command {
       const valid: string[] = [];
       for (const file of files) {
         try {
-          const result = await inspectPipelineFile(file, { env: io.env }, "error");
+          const result = await inspectPipelineFile(file, { env: pipelineEnv(io.env) }, "error");
           problems.push(...result.problems);
           if (errorCount(result.problems) === 0) valid.push(file);
         } catch (error) {

@@ -1,5 +1,6 @@
 import { dirname, join } from "node:path";
 import { siq } from "../helpers/cli";
+import { json, startRecordingServer } from "../helpers/recording-server";
 import { tempFile } from "../helpers/pipelines";
 
 const BROKEN = {
@@ -82,5 +83,67 @@ describe("siq run", () => {
     const run = await siq(["run", file, "--user", "nobody"], { env: { SIQ_DATA_DIR: join(dirname(file), ".siq"), SIQ_ADMIN_PASSWORD: "Admin-pass-1" } });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('error USER_NOT_FOUND: The running user "nobody" does not exist');
+  });
+});
+
+describe("siq run with HTTP actions", () => {
+  const secretEnv = { CRM_USER: "svc-user", CRM_PASSWORD: "Sup3r-Secret-Pw", SIQ_ADMIN_PASSWORD: "Admin-pass-1" };
+
+  async function withServer(fn: (url: string, requests: Array<{ headers: Record<string, unknown>; body: string }>) => Promise<void>) {
+    const server = await startRecordingServer((request, response) => json(response, 201, { id: 7, seen: request.headers.authorization }));
+    try {
+      await fn(server.url, server.requests as never);
+    } finally {
+      await server.close();
+    }
+  }
+
+  const pipeline = (url: string) => ({
+    name: "Tell CRM",
+    questions: { q1: { label: "Username", type: "text" } },
+    connections: { crm: { baseUrl: url, auth: { type: "basic", username: "${CRM_USER}", password: "${CRM_PASSWORD}" } } },
+    actions: [
+      {
+        name: "Tell",
+        type: "Send to REST Service",
+        inputs: {
+          Connection: "crm",
+          URL: "/users",
+          "Request Body": { username: "=[q1]" },
+          "Request Schema": { type: "object", required: ["username"], properties: { username: { type: "string" } } },
+          "Output Path": "$.id",
+        },
+      },
+    ],
+  });
+
+  test("no secret in stdout or stderr with --json and --verbose", async () => {
+    await withServer(async (url, requests) => {
+      const file = tempFile("crm.pipeline.json", JSON.stringify(pipeline(url)));
+      const run = await siq(["run", file, "--set", "q1=jdoe", "--json", "--verbose"], { env: { ...secretEnv, SIQ_DATA_DIR: join(dirname(file), ".siq") } });
+      expect(run.code).toBe(0);
+      expect(requests).toHaveLength(1);
+      const result = JSON.parse(run.stdout) as { actions: Array<{ outputs: Record<string, unknown> }> };
+      expect(result.actions[0]?.outputs["Output Path Data"]).toBe(7);
+      expect(run.stderr).toContain("http.request");
+      const basic = Buffer.from("svc-user:Sup3r-Secret-Pw").toString("base64");
+      for (const secret of ["Sup3r-Secret-Pw", basic]) {
+        expect(run.stdout).not.toContain(secret);
+        expect(run.stderr).not.toContain(secret);
+      }
+    });
+  });
+
+  test("--dry-run prints the request as curl text with secrets masked, and sends nothing", async () => {
+    await withServer(async (url, requests) => {
+      const file = tempFile("crm.pipeline.json", JSON.stringify(pipeline(url)));
+      const run = await siq(["run", file, "--set", "q1=jdoe", "--dry-run"], { env: { ...secretEnv, SIQ_DATA_DIR: join(dirname(file), ".siq") } });
+      expect(run.code).toBe(0);
+      expect(requests).toHaveLength(0);
+      expect(run.stdout).toContain(`curl -X POST '${url}/users'`);
+      expect(run.stdout).toContain("Authorization: Basic ***");
+      expect(run.stdout).toContain('{"username":"jdoe"}');
+      expect(run.stdout).not.toContain("Sup3r-Secret-Pw");
+    });
   });
 });
