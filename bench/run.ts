@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { configFor } from "./lib/config";
 import { formatTable, isPending, machine, writeResults, type Row } from "./lib/report";
+import { bulk } from "./scenarios/bulk";
 import { directoryUsers } from "./scenarios/directory";
 import { engineOverhead } from "./scenarios/engine-overhead";
 import { formulas } from "./scenarios/formulas";
@@ -31,6 +32,7 @@ const SCENARIOS: Scenario[] = [
   { id: "5", title: "SmartIQ User creations", run: directoryUsers },
   { id: "6", title: "siq validate start-up", run: startup },
   { id: "7", title: "peak memory", run: memory },
+  { id: "8", title: "siq bulk (bench/bulk.ts)", run: bulk },
 ];
 
 function argValue(name: string): string | undefined {

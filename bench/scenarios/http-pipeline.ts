@@ -1,8 +1,13 @@
 /**
  * Scenario 1: a pipeline of one Send to REST Service action against a local node:http server
  * in another process, 32 runs at once, next to raw undici `request()` on an Agent with the
- * same keep-alive settings against the same server.
+ * same keep-alive settings against the same server (1a, 1b); and the same pipeline run through
+ * the embedded host's pipeline endpoint, driven over HTTP by a load generator in a third
+ * process, next to the same load generator sending the same request to the server directly (1c).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Agent, request } from "undici";
 import { createRuntime } from "../../runtime/runtime";
 import { startChild } from "../lib/child";
@@ -82,6 +87,7 @@ export async function httpPipeline(config: BenchConfig): Promise<Figure[]> {
         note: "CPU time of the client process per run (server excluded): the engine's cost, free of the server's share of the 2 cores",
       });
     }
+    figures.push(await viaHost(config, baseUrl));
   } finally {
     await runtime.close();
     await engineAgent.close();
@@ -89,4 +95,52 @@ export async function httpPipeline(config: BenchConfig): Promise<Figure[]> {
     await server.stop();
   }
   return figures;
+}
+
+interface LoadResult {
+  count: number;
+  errors: number;
+  firstError?: string;
+  perSecond: number;
+}
+
+/** 1c: the host's `POST /api/v1/pipelines/bench/run` next to the server itself, both over HTTP. */
+async function viaHost(config: BenchConfig, baseUrl: string): Promise<Figure> {
+  const folder = mkdtempSync(join(tmpdir(), "siq-bench-host-"));
+  const host = await startChild("host", [baseUrl, folder]);
+  const load = await startChild("load-generator");
+  try {
+    const hostLoad = {
+      url: `${host.ready.url as string}/api/v1/pipelines/bench/run`,
+      method: "POST",
+      headers: { authorization: `Bearer ${host.ready.token as string}`, "content-type": "application/json" },
+      body: JSON.stringify({ answers: typicalAnswers(1) }),
+      concurrency: CONCURRENCY,
+    };
+    const directLoad = { url: `${baseUrl}/users`, method: "POST", headers: { "content-type": "application/json" }, body: typicalBody(1), concurrency: CONCURRENCY };
+    const run = async (spec: Record<string, unknown>, durationMs: number): Promise<number> => {
+      const result = await load.call<LoadResult>("run", { ...spec, durationMs });
+      if (result.errors > 0 || result.count === 0) throw new Error(`bench: the load generator saw ${result.errors} errors (${result.firstError ?? "no answers"})`);
+      return result.perSecond;
+    };
+    await run(hostLoad, config.roundMs / 2);
+    await run(directLoad, config.roundMs / 2);
+    const rounds = await interleave(config.rounds, () => run(hostLoad, config.roundMs), () => run(directLoad, config.roundMs));
+    return {
+      scenario: "1c host pipeline endpoint, 32 at once",
+      metric: "runs/s",
+      better: "higher",
+      engine: median(rounds.a),
+      baseline: median(rounds.b),
+      baselineName: "the same load generator POSTing to the server directly",
+      ratio: pairedRatio(rounds.a, rounds.b),
+      target: ">= 0.50",
+      samples: { engine: rounds.a, baseline: rounds.b },
+      note: "load generator, host and server in three processes on the same machine; the host authenticates, audits and runs the pipeline per request",
+    };
+  } finally {
+    await load.stop();
+    await host.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
 }

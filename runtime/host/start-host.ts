@@ -19,6 +19,7 @@ import type { ActionPlugin } from "../definition";
 import { openDirectory, type SqliteDirectory } from "../directory";
 import { SiqError, toSiqError } from "../errors";
 import { createRuntime, systemClock, type Runtime } from "../runtime";
+import { silentLogger } from "../silent-logger";
 import { ApiError, errorBody, statusOf } from "./api-error";
 import { EgressPolicy, parseAllowHosts, type AllowedHost, type Resolver } from "./egress";
 import type { HostContext, RequestState } from "./host-context";
@@ -101,7 +102,8 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const clock = options.clock ?? systemClock;
-  const logger: Logger = options.logger ?? { log: () => undefined };
+  // The runtime recognises the silent logger and then builds and masks no log lines at all.
+  const logger: Logger = options.logger ?? silentLogger;
 
   let directory: SqliteDirectory;
   let createdAdminPassword: string | undefined;
