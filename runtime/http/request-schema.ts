@@ -166,7 +166,7 @@ class CompiledSchema {
   private readonly id: string;
   private readonly fragments = new Map<object, ValidateFunction>();
   /** Schema evaluations left for the body being checked (see close-schema.ts, step 7). */
-  private readonly meter = { left: 0 };
+  private readonly meter: Meter = { left: 0, body: undefined, extended: true };
 
   constructor(private readonly closed: ClosedSchema, closedText: string) {
     this.id = `https://siq-actions.invalid/request-schema/${createHash("sha256").update(closedText).digest("hex").slice(0, 32)}`;
@@ -197,7 +197,7 @@ class CompiledSchema {
       schemaType: "boolean",
       errors: false,
       validate: () => {
-        if (--meter.left < 0) throw new BudgetExceeded();
+        if (--meter.left < 0 && !extendBudget(meter)) throw new BudgetExceeded();
         return true;
       },
     });
@@ -210,7 +210,11 @@ class CompiledSchema {
 
   /** The problems of a body, or undefined when it matches exactly. */
   explain(body: unknown): BodyProblem[] | undefined {
-    this.meter.left = evaluationBudget(body);
+    // The base allowance covers any honest body; the part that grows with the body's size is
+    // counted only when a check runs past the base (counting every body cost a tenth of a check).
+    this.meter.left = BASE_EVALUATIONS;
+    this.meter.body = body;
+    this.meter.extended = false;
     try {
       if (this.validate(body)) return undefined;
       const errors: ErrorObject[] = this.validate.errors ?? [];
@@ -229,6 +233,8 @@ class CompiledSchema {
         throw new SiqError("REQUEST_BODY_INVALID", "Request Body is nested too deeply to be checked against its Request Schema.", { cause: error });
       }
       throw error;
+    } finally {
+      this.meter.body = undefined; // not kept alive until the next check
     }
   }
 
@@ -245,8 +251,29 @@ class CompiledSchema {
 
 class BudgetExceeded extends Error {}
 
-/** Evaluations allowed for one body: generous for honest schemas, fatal for multiplying ones. */
-function evaluationBudget(body: unknown): number {
+/** Schema evaluations left for the body being checked, and that body (see {@link extendBudget}). */
+interface Meter {
+  left: number;
+  /** The body being checked. */
+  body: unknown;
+  /** True once the body's size allowance has been added. */
+  extended: boolean;
+}
+
+/**
+ * Evaluations allowed for one body are BASE_EVALUATIONS plus EVALUATIONS_PER_VALUE per value in
+ * it: generous for honest schemas, fatal for multiplying ones. The per-value part is added the
+ * first time the base runs out; true when that leaves evaluations to go on with.
+ */
+function extendBudget(meter: Meter): boolean {
+  if (meter.extended) return false;
+  meter.extended = true;
+  meter.left += EVALUATIONS_PER_VALUE * countValues(meter.body);
+  return meter.left >= 0;
+}
+
+/** The values in a body (objects, arrays and scalars), counted up to MAX_COUNTED_VALUES. */
+function countValues(body: unknown): number {
   let values = 0;
   const stack: unknown[] = [body];
   while (stack.length > 0 && values < MAX_COUNTED_VALUES) {
@@ -254,7 +281,7 @@ function evaluationBudget(body: unknown): number {
     values++;
     if (typeof value === "object" && value !== null) for (const child of Object.values(value)) stack.push(child);
   }
-  return BASE_EVALUATIONS + EVALUATIONS_PER_VALUE * values;
+  return values;
 }
 
 const BASE_EVALUATIONS = 200_000;
