@@ -80,6 +80,12 @@ export function requireRequestSchema(schema: unknown, options: { action?: string
  * Cached: the same schema content gives the same compiled validator.
  */
 export function compileRequestSchema(schema: unknown): ExactSchema {
+  // A schema given as JSON text (a literal string in the pipeline) is the same text every run:
+  // found by the text itself, before parsing it again.
+  if (typeof schema === "string") {
+    const known = byJsonText.get(schema);
+    if (known && byUserText.get(known.key) === known.schema) return touch(byUserText, known.key, known.schema);
+  }
   const userSchema = readSchemaValue(schema);
   // A schema the runtime froze (a literal in the pipeline) cannot change: its compiled form is
   // found by identity, without re-checking limits or re-writing its canonical text each run.
@@ -87,6 +93,7 @@ export function compileRequestSchema(schema: unknown): ExactSchema {
   if (frozen && byUserText.get(frozen.key) === frozen.schema) return touch(byUserText, frozen.key, frozen.schema);
   const compiled = compileUserSchema(userSchema);
   if (isImmutableJson(userSchema)) byFrozenObject.set(userSchema, compiled);
+  if (typeof schema === "string") remember(byJsonText, schema, compiled);
   return compiled.schema;
 }
 
@@ -110,6 +117,7 @@ function compileUserSchema(userSchema: unknown): { key: string; schema: UserSche
 
 /** Drops every cached validator (tests; hosts reloading many pipelines). */
 export function clearRequestSchemaCache(): void {
+  byJsonText.clear();
   byUserText.clear();
   byClosedText.clear();
 }
@@ -117,6 +125,8 @@ export function clearRequestSchemaCache(): void {
 const CACHE_LIMIT = 256;
 const byUserText = new Map<string, UserSchema>();
 const byClosedText = new Map<string, CompiledSchema>();
+/** JSON texts to their cache entry; valid while that entry is still in byUserText. */
+const byJsonText = new Map<string, { key: string; schema: UserSchema }>();
 /** Frozen schema objects to their cache entry; valid while that entry is still in byUserText. */
 const byFrozenObject = new WeakMap<object, { key: string; schema: UserSchema }>();
 

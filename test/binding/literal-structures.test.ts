@@ -75,3 +75,21 @@ describe("Request Schema of a literal structure", () => {
     expect(compileRequestSchema(bindData(written))).toBe(after);
   });
 });
+
+describe("Request Schema as JSON text", () => {
+  const text = JSON.stringify({ type: "object", required: ["a"], properties: { a: { type: "string" } } });
+
+  test("the same text finds the same compiled schema, which checks as the object form does", () => {
+    const first = compileRequestSchema(text);
+    expect(compileRequestSchema(text)).toBe(first);
+    expect(compileRequestSchema(JSON.parse(text))).toBe(first);
+    expect(() => first.check({ a: "x", isAdmin: true })).toThrow(expect.objectContaining({ code: "REQUEST_BODY_INVALID" }));
+  });
+
+  test("is compiled again after the cache is cleared, and invalid text still fails every time", () => {
+    const before = compileRequestSchema(text);
+    clearRequestSchemaCache();
+    expect(compileRequestSchema(text)).not.toBe(before);
+    for (let i = 0; i < 2; i++) expect(() => compileRequestSchema("{ not json")).toThrow(expect.objectContaining({ code: "REQUEST_SCHEMA_INVALID" }));
+  });
+});
