@@ -184,13 +184,25 @@ async function runAction(action: PipelineAction, plugin: ActionPlugin, type: str
  * action deliberately returns as secrets (a generated password): SPEC 6, "outputs aside".
  */
 function resultOutputs(plugin: ActionPlugin, outputs: Readonly<Record<string, Value>>, redactor: Redactor): Record<string, JsonValue> {
+  const secrets = secretOutputsOf(plugin);
   const out: Record<string, JsonValue> = {};
   for (const [name, value] of Object.entries(outputs)) {
     const json = toJson(value);
-    const secret = plugin.definition.outputs.some((output) => output.name === name && output.secret);
-    out[name] = secret ? json : redactor.maskKnownSecrets(json);
+    out[name] = secrets.has(name) ? json : redactor.maskKnownSecrets(json);
   }
   return out;
+}
+
+const secretOutputs = new WeakMap<ActionPlugin, ReadonlySet<string>>();
+
+/** The names of the outputs a plugin declares secret, found once per plugin. */
+function secretOutputsOf(plugin: ActionPlugin): ReadonlySet<string> {
+  let names = secretOutputs.get(plugin);
+  if (!names) {
+    names = new Set(plugin.definition.outputs.filter((output) => output.secret).map((output) => output.name));
+    secretOutputs.set(plugin, names);
+  }
+  return names;
 }
 
 function failure(name: string, type: string, attempts: number, durationMs: number, error: SiqError, redactor?: Redactor, messages: string[] = []): ActionResult {
