@@ -115,6 +115,8 @@ export const ERROR_CODES = {
   SELF_DISABLE_DENIED: "A user cannot disable the account making the request.",
   TOKEN_EXPIRED: "The bearer token has expired; log in again.",
   TOKEN_INVALID: "The bearer token is malformed, not signed by this host, or its user no longer exists.",
+  // Form pages of the embedded host (runtime/host/pages)
+  CSRF_INVALID: "A request signed in by the form pages' session cookie lacks the page's CSRF token, or comes from another site.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});
