@@ -24,7 +24,7 @@ let directory: SqliteDirectory;
 let pipelinesDir: string;
 const gates = new Gates();
 
-jest.setTimeout(15_000);
+jest.setTimeout(30_000);
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
@@ -82,7 +82,7 @@ afterAll(async () => {
 async function openPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // A step that cannot happen fails within seconds, naming the step, before Jest's own timeout.
-  context.setDefaultTimeout(5000);
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
@@ -241,7 +241,7 @@ test("an invalid email: the field error beside Email, from the page and again fr
   await fillOnboarding(page, { username: "asmith", email: "asmith@", groups: ["Sales", "Legal", "Facilities"] });
   expect(await page.getByLabel("Email").getAttribute("type")).toBe("text");
   await page.getByRole("button", { name: "Submit" }).click();
-  await page.getByText("(the host checked them: nothing ran)").waitFor();
+  await page.getByText("(checked by the host; nothing ran)").waitFor();
   expect(await page.locator("#q-q4-error").textContent()).toBe("Error: Email is not a valid email address (expected name@example.com)");
   expect(await page.getByLabel("Email").getAttribute("aria-invalid")).toBe("true");
   expect(await page.locator("#run-actions > li").count()).toBe(0);

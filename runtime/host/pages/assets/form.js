@@ -34,7 +34,7 @@
       }),
     );
     const count = entries.length;
-    summaryTitle.textContent = `${count === 1 ? "There is a problem with an answer" : `There are problems with ${count} answers`}${fromHost ? " (the host checked them: nothing ran)" : ""}`;
+    summaryTitle.textContent = `${count === 1 ? "There is a problem with an answer" : `There are problems with ${count} answers`}${fromHost ? " (checked by the host; nothing ran)" : ""}`;
     summary.hidden = false;
     document.title = `Error: ${baseTitle}`;
     summary.focus();
