@@ -259,6 +259,12 @@ test("every question type renders with its label and control, and the page's che
   const { context, page, problems } = await openPage();
   await signIn(page, "/pipelines/every-question");
   await page.getByRole("heading", { name: "Every question type" }).waitFor();
+  // Keyboard first: the skip link, then the form's first field, each with a visible focus ring.
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => [document.activeElement?.textContent, getComputedStyle(document.activeElement as Element).outlineStyle])).toEqual(["Skip to the form", "solid"]);
+  await page.keyboard.press("Enter");
+  for (let i = 0; i < 3 && (await page.evaluate(() => document.activeElement?.id)) !== "q-q1"; i++) await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => [document.activeElement?.id, getComputedStyle(document.activeElement as Element).outlineStyle])).toEqual(["q-q1", "solid"]);
   expect(await page.getByLabel("Work email").getAttribute("type")).toBe("email");
   expect(await page.getByLabel("Start date").getAttribute("type")).toBe("date");
   expect(await page.getByRole("radiogroup", { name: "Needs a laptop" }).getByRole("radio").count()).toBe(2);

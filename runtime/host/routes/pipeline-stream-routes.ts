@@ -58,7 +58,8 @@ export function registerPipelineStreamRoutes(app: FastifyInstance, host: HostCon
 
       const stream = new PassThrough();
       const send = (line: StreamLine) => {
-        if (!stream.writableEnded) stream.write(`${JSON.stringify(line)}\n`);
+        // After the caller left, the rest of the run (cancelled) is told to no one.
+        if (!stream.writableEnded && !stream.destroyed) stream.write(`${JSON.stringify(line)}\n`);
       };
       // A caller that goes away cancels its run, as with /run.
       const controller = new AbortController();

@@ -209,6 +209,10 @@
       } else {
         const failed = result.actions.filter((action) => action.status === "failed");
         const stop = failed[failed.length - 1];
+        if (!stop) {
+          this.broken("", "The run failed, but no action says why; the host's log has the details.");
+          return;
+        }
         const at = result.actions.indexOf(stop);
         const before = result.actions.slice(0, at).filter((action) => action.status === "succeeded").length;
         const notRun = result.actions.filter((action) => action.status === "not-run").length;
