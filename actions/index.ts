@@ -3,8 +3,9 @@
  * written here. Hosts add their own through `createRuntime({ actions })`.
  */
 import type { ActionPlugin } from "../runtime/definition";
+import { connectorBuiltIns } from "./connectors";
 import { restServiceAction } from "./rest-service";
 import { smartiqApiAction } from "./smartiq-api";
 import { smartiqUserAction } from "./smartiq-user";
 
-export const builtInActions: readonly ActionPlugin[] = [smartiqUserAction, smartiqApiAction, restServiceAction];
+export const builtInActions: readonly ActionPlugin[] = [smartiqUserAction, smartiqApiAction, restServiceAction, ...connectorBuiltIns];

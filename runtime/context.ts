@@ -55,8 +55,25 @@ export interface AuditRecord {
   detail?: string;
 }
 
+/**
+ * Marks the sink a wrapping audit sink writes to. The engine hands actions a masking wrapper
+ * around the host's sink; an action that keeps audit records in its own store (the SmartIQ User
+ * action, in the embedded directory) looks through the wrapper to write them inside its own
+ * transaction, so a change and its audit record are committed together.
+ */
+export const AUDIT_TARGET: unique symbol = Symbol.for("siq-actions.audit-target");
+
 export interface AuditSink {
   record(entry: AuditRecord): void | Promise<void>;
+  /** Set by wrappers (the engine's masking one): the sink they write to. */
+  readonly [AUDIT_TARGET]?: AuditSink;
+}
+
+/** The sink that records finally reach, through any wrappers. */
+export function auditTarget(sink: AuditSink): AuditSink {
+  let target = sink;
+  while (target[AUDIT_TARGET] !== undefined && target[AUDIT_TARGET] !== target) target = target[AUDIT_TARGET];
+  return target;
 }
 
 export interface Clock {

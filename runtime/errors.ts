@@ -65,6 +65,14 @@ export const ERROR_CODES = {
   SMARTIQ_FOREIGN_ORIGIN: "SmartIQ API was given a URL outside the SmartIQ origin; the token never leaves SmartIQ.",
   SMARTIQ_UNAVAILABLE: "SmartIQ API has no SmartIQ to call: no connections.smartiq and no embedded host.",
   TOKEN_UNAVAILABLE: "Send Access Token is set but the host has no token provider.",
+  // Action specs (runtime/spec): `siq test`, runSpec
+  SPEC_FAILED: "An action spec ran and what happened differs from what it expects; the differences are listed.",
+  SPEC_INVALID: "An action spec file has problems (JSON, schema, matchers, its pipeline, answers or directory state); each one is listed.",
+  // Declarative connectors (runtime/connectors); a connector's own rules add vendor codes (docs/connectors.md)
+  CONNECTOR_AUTH_MISMATCH: "The connection a connector action uses has no auth, or a type the connector does not accept.",
+  CONNECTOR_INVALID: "A connector file is not valid JSON, does not match the connector schema, or is inconsistent.",
+  CONNECTOR_RESPONSE_INVALID: "A response body a connector action reads is not valid JSON or XML, or an output's value does not fit its type.",
+  CONNECTOR_UNEXPECTED_STATUS: "A connector action got a response that none of its success or error rules expects.",
   // User directory and the SmartIQ User action (runtime/directory, actions/smartiq-user)
   ADMIN_GROUP_DENIED: "Only an administrator may add anyone to, or remove anyone from, an administrators group.",
   ADMIN_USER_DENIED: "Only an administrator may change a user who is an administrator.",
@@ -115,6 +123,13 @@ export const ERROR_CODES = {
   SELF_DISABLE_DENIED: "A user cannot disable the account making the request.",
   TOKEN_EXPIRED: "The bearer token has expired; log in again.",
   TOKEN_INVALID: "The bearer token is malformed, not signed by this host, or its user no longer exists.",
+  // Bulk runs (runtime/bulk, siq bulk)
+  BULK_INPUT_CHANGED: "A row that a bulk run already ran (or started) differs from the same row of the rows file now.",
+  BULK_JOURNAL_BUSY: "Another siq bulk process is using the same journal.",
+  BULK_JOURNAL_MISMATCH: "The journal belongs to another run (another user directory, or is not a bulk journal).",
+  BULK_RESULTS_EXISTS: "The results file exists but has no journal beside it; --restart overwrites it.",
+  ROW_INTERRUPTED: "A bulk row was stopped by a crash after its directory changes were committed; they were kept and not applied again.",
+  ROWS_INVALID: "The rows file cannot be read as rows: a CSV syntax error, or a header naming no question.",
   // Form pages of the embedded host (runtime/host/pages)
   CSRF_INVALID: "A request signed in by the form pages' session cookie lacks the page's CSRF token, or comes from another site.",
 } as const;

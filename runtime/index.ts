@@ -51,3 +51,4 @@ export {
   type Resolver,
   type RequestLogEntry,
 } from "./host";
+export { connectorActions, loadConnector, loadConnectorActions, type Connector } from "./connectors";

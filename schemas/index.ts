@@ -7,6 +7,7 @@ import type { TSchema } from "@sinclair/typebox";
 import { ActionDefinitionSchema } from "./action-definition";
 import { ConnectorSchema } from "./connector";
 import { AnswersSchema, PipelineSchema } from "./pipeline";
+import { SpecSchema } from "./spec";
 
 export const DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 
@@ -15,6 +16,7 @@ export const PUBLISHED_SCHEMAS: Record<string, TSchema> = {
   "answers.schema.json": AnswersSchema,
   "action-definition.schema.json": ActionDefinitionSchema,
   "connector.schema.json": ConnectorSchema,
+  "spec.schema.json": SpecSchema,
 };
 
 /** The schema as written to its file: plain JSON with the draft declared first. */

@@ -8,7 +8,7 @@
  * USER_EXISTS). Messages are emitted only after the commit, so they never describe a change that
  * was rolled back.
  */
-import type { ActionContext } from "../../runtime/context";
+import { auditTarget, type ActionContext } from "../../runtime/context";
 import type { ActionHandler, ActionOutcome } from "../../runtime/definition";
 import {
   DEFAULT_PASSWORD_POLICY,
@@ -47,12 +47,15 @@ export const smartiqUserHandler: ActionHandler = async (inputs, context) => {
   const passwordHash = password === undefined ? undefined : await hashPassword(password.value);
   throwIfAborted(context.signal);
 
+  // When audit records land in this directory (through the engine's masking wrapper), the
+  // record is written inside the transaction: the change and its record commit together.
+  const auditInside = auditTarget(context.audit) === directory;
   let applied: Applied;
   try {
     applied = directory.transaction(() => {
       const result = apply(directory, request, context, password, passwordHash);
       if (context.dryRun) throw new DryRunRollback(result);
-      if (context.audit === directory) directory.record(auditRecord(context, result));
+      if (auditInside) directory.record(context.redactor.mask(auditRecord(context, result)));
       return result;
     });
   } catch (error) {
@@ -60,7 +63,7 @@ export const smartiqUserHandler: ActionHandler = async (inputs, context) => {
     throw withAction(error, action);
   }
 
-  if (context.audit !== directory) await recordAudit(context, applied);
+  if (!auditInside) await recordAudit(context, applied);
   for (const step of applied.steps) context.message(step);
   const outcome: ActionOutcome = {
     outputs: {

@@ -8,7 +8,7 @@
  * running user's token, and `${SIQ_HOST_URL}` becomes its URL.
  */
 import type { Logger } from "../context";
-import { openDirectory } from "../directory";
+import { openDirectory, type SqliteDirectory } from "../directory";
 import { HOST_URL_PLACEHOLDER, startHost, withHostUrl, type Host } from "../host";
 import type { Connection, Pipeline } from "../pipeline/types";
 import { createRuntime, type Runtime } from "../runtime";
@@ -16,6 +16,11 @@ import type { CliIo } from "./io";
 
 export interface CliRuntimeOptions {
   verbose: boolean;
+  /**
+   * A directory the caller opened (`siq bulk` opens one that records row commits); the runtime
+   * closes it. Default: the embedded directory under SIQ_DATA_DIR.
+   */
+  directory?: SqliteDirectory;
 }
 
 /**
@@ -29,7 +34,7 @@ export function pipelineEnv(env: CliIo["env"]): Record<string, string | undefine
 
 export async function openCliRuntime(io: CliIo, pipeline: Pipeline, options: CliRuntimeOptions): Promise<Runtime> {
   const logger = options.verbose ? stderrLogger(io) : undefined;
-  const { directory, createdAdminPassword } = openDirectory({ env: io.env, cwd: io.cwd });
+  const { directory, createdAdminPassword } = options.directory ? { directory: options.directory, createdAdminPassword: undefined } : openDirectory({ env: io.env, cwd: io.cwd });
   announceAdminPassword(io, createdAdminPassword);
   let host: Host | undefined;
   try {
@@ -54,9 +59,21 @@ export async function openCliRuntime(io: CliIo, pipeline: Pipeline, options: Cli
     ...(host ? { tokens: host.tokens, settings: { smartiqBaseUrl: host.url } } : {}),
   });
   const hostUrl = host?.url;
+  // One rewritten pipeline per loaded pipeline, so the runtime's static-check cache holds across
+  // the rows of `siq bulk`.
+  const rewritten = new WeakMap<Pipeline, Pipeline>();
+  const forHost = (toRun: Pipeline): Pipeline => {
+    if (hostUrl === undefined) return toRun;
+    let result = rewritten.get(toRun);
+    if (!result) {
+      result = withHostUrlIn(toRun, hostUrl);
+      rewritten.set(toRun, result);
+    }
+    return result;
+  };
   return {
     ...runtime,
-    run: (toRun, runOptions) => runtime.run(hostUrl === undefined ? toRun : withHostUrlIn(toRun, hostUrl), runOptions),
+    run: (toRun, runOptions) => runtime.run(forHost(toRun), runOptions),
     async close() {
       try {
         await runtime.close();

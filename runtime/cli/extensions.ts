@@ -3,8 +3,10 @@
  * factory of a commander Command.
  */
 import type { Command } from "commander";
+import { bulkCommand } from "./bulk-command";
 import { directoryCommand } from "./directory-command";
 import type { CliIo } from "./io";
 import { serveCommand } from "./serve-command";
+import { testCommand } from "./test-command";
 
-export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand, serveCommand];
+export const cliExtensions: ReadonlyArray<(io: CliIo) => Command> = [directoryCommand, serveCommand, testCommand, bulkCommand];

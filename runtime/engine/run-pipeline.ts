@@ -6,7 +6,7 @@
 import { performance } from "node:perf_hooks";
 import type { Answers } from "../answers";
 import { bindInputs, evaluateCondition } from "../binding/bind-inputs";
-import type { ActionContext, AuditSink, Logger, PipelineInfo, RunningUser } from "../context";
+import { AUDIT_TARGET, type ActionContext, type AuditSink, type Logger, type PipelineInfo, type RunningUser } from "../context";
 import type { ActionPlugin } from "../definition";
 import { SiqError, toSiqError } from "../errors";
 import type { ReferenceIndex } from "../pipeline/references";
@@ -204,5 +204,5 @@ function maskedLogger(logger: Logger, redactor: Redactor): Logger {
 }
 
 function maskedAudit(audit: AuditSink, redactor: Redactor): AuditSink {
-  return { record: (entry) => audit.record(redactor.mask(entry)) };
+  return { record: (entry) => audit.record(redactor.mask(entry)), [AUDIT_TARGET]: audit };
 }

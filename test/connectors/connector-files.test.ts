@@ -9,7 +9,8 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import type { Connector, ConnectorAction } from "../../schemas/connector";
 import { ConnectorSchema } from "../../schemas/connector";
-import { checkConnector, parsePlaceholders } from "../../actions/connectors/check-connector";
+import { checkConnector } from "../../runtime/connectors/check-connector";
+import { parsePlaceholders } from "../../runtime/connectors/placeholders";
 
 const DIRECTORY = join(__dirname, "../../actions/connectors");
 const FILES = readdirSync(DIRECTORY).filter((name) => name.endsWith(".connector.json")).sort();
@@ -253,6 +254,9 @@ const BROKEN: Array<[string, Mutation, string, RegExp]> = [
   ["paging items without an xml path", (_c, a) => (a.pagination!.items = { json: "$.items[*]" }), "actions[0].pagination.items", /xml path is needed/],
   ["two actions with one id", (c) => c.actions.push({ ...c.actions[0]!, displayName: "Other" }), "actions[1].id", /used by another action/],
   ["an Authorization header", (_c, a) => (a.request.headers = { Authorization: "Bearer x" }), "actions[0].request.headers", /comes from the connection/],
+  ["a message the redactor would mask", (_c, a) => (a.errors![0]!.message = "Check the Basic credentials."), "actions[0].errors[0].message", /reads as a credential/],
+  ["an XML member that is no element name", (_c, a) => ((a.request.body!.content as Record<string, unknown>)["2nd"] = "x"), "actions[0].request.body.content.2nd", /not an XML element name/],
+  ["an XML root with a colon", (_c, a) => (a.request.body!.xml = { root: "a:Thing" }), "actions[0].request.body.xml.root", /not an XML element name/],
 ];
 
 describe("checkConnector", () => {

@@ -8,10 +8,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DOMParser } from "@xmldom/xmldom";
-import { jsonpath } from "json-p3";
 import { RE2JS } from "re2js";
-import * as xpath from "xpath";
+import { compileOutputPath } from "../../runtime/extract/output-path";
 import type { Condition, Connector, ConnectorAction, ValuePath } from "../../schemas/connector";
 import type { CallResult } from "../stand-ins/http-call";
 import { basic, bearer, call } from "../stand-ins/http-call";
@@ -30,25 +28,13 @@ function actionOf(connector: Connector, id: string): ConnectorAction {
   return action;
 }
 
-/** SPEC 11.5: an unprefixed name matches elements of that local name in any namespace. */
-function anyNamespace(path: string): string {
-  return path
-    .split("/")
-    .map((step) => (step === "" || step === "*" || step === "." ? step : `*[local-name()='${step}']`))
-    .join("/");
-}
-
-/** The text of every match of the path for the response's format. */
+/** The text of every match of the path for the response's format, read by Output Path as the engine reads it. */
 function select(response: CallResult, path: ValuePath): string[] {
-  if ((response.headers["content-type"] ?? "").includes("xml")) {
-    if (path.xml === undefined) throw new Error("no xml path");
-    const document = new DOMParser().parseFromString(response.text, "application/xml");
-    return (xpath.select(anyNamespace(path.xml), document as unknown as Node) as Node[]).map((node) => node.textContent ?? "");
-  }
-  if (path.json === undefined) throw new Error("no json path");
-  return jsonpath
-    .query(path.json, response.json as never)
-    .values()
+  const xml = (response.headers["content-type"] ?? "").includes("xml");
+  const expression = xml ? path.xml : path.json;
+  if (expression === undefined) throw new Error(`no ${xml ? "xml" : "json"} path`);
+  return compileOutputPath(expression)
+    .select({ contentType: response.headers["content-type"] ?? "", body: response.text, headers: response.headers })
     .map((value) => (typeof value === "string" ? value : JSON.stringify(value)));
 }
 

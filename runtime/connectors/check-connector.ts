@@ -4,18 +4,21 @@
  * body path exists for each response format the action accepts, paths and patterns compile,
  * error codes do not take over built-in ones, secrets stay out of URLs and messages.
  *
+ * Paths are compiled by Output Path (runtime/extract), the reader the engine uses.
+ *
  * Run it on a connector that already matches schemas/connector.ts; it returns every problem,
  * each with the JSON path of the value at fault.
  */
-import { DOMParser } from "@xmldom/xmldom";
-import { jsonpath } from "json-p3";
 import { RE2JS } from "re2js";
-import * as xpath from "xpath";
-import type { InputDefinition } from "../../runtime/definition";
-import { ERROR_CODES } from "../../runtime/errors";
+import type { InputDefinition } from "../definition";
+import { compileOutputPath } from "../extract/output-path";
+import { CONNECTION_INPUT, HTTP_STATUS_OUTPUT, MESSAGE_VARIABLES, parsePlaceholders } from "./placeholders";
+import { isXmlName } from "./xml-body";
+import { ERROR_CODES } from "../errors";
 import type {
   BodyNode,
   Condition,
+  ConnectorBody,
   Connector,
   ConnectorAction,
   ErrorRule,
@@ -29,54 +32,6 @@ export interface ConnectorProblem {
   /** JSON path in the connector file, for example `actions[2].request.path`. */
   path: string;
   message: string;
-}
-
-/** The input every connector action gets from the engine: the pipeline connection to use. */
-export const CONNECTION_INPUT = "Connection";
-/** The output every connector action gets from the engine: the last response's status code. */
-export const HTTP_STATUS_OUTPUT = "HTTP Status";
-
-/** The `{{$...}}` placeholders an error message may use besides input names. */
-export const MESSAGE_VARIABLES: readonly string[] = [
-  "$status",
-  "$method",
-  "$path",
-  "$connection",
-  "$action",
-  "$error.code",
-  "$error.message",
-  "$error.fields",
-];
-
-export interface Placeholder {
-  /** The name between the braces, trimmed. */
-  name: string;
-  /** Offsets of `{{` and just after `}}` in the template. */
-  start: number;
-  end: number;
-}
-
-/**
- * The `{{Name}}` placeholders of a template, in order. `malformed` is true when braces are left
- * that do not form a placeholder (a lone `{{`, `}}`, or `{{{`), which the engine must refuse.
- */
-export function parsePlaceholders(template: string): { placeholders: Placeholder[]; malformed: boolean } {
-  const placeholders: Placeholder[] = [];
-  const pattern = /\{\{([^{}]*)\}\}/g;
-  let rest = "";
-  let last = 0;
-  for (let match = pattern.exec(template); match; match = pattern.exec(template)) {
-    placeholders.push({ name: (match[1] ?? "").trim(), start: match.index, end: match.index + match[0].length });
-    rest += template.slice(last, match.index);
-    last = match.index + match[0].length;
-  }
-  rest += template.slice(last);
-  // Raw insertion ({{{x}}}) does not exist here: a brace next to a placeholder is refused too.
-  const malformed =
-    rest.includes("{{") ||
-    rest.includes("}}") ||
-    placeholders.some((p) => p.name === "" || template[p.start - 1] === "{" || template[p.end] === "}");
-  return { placeholders, malformed };
 }
 
 type Format = "json" | "xml";
@@ -180,6 +135,7 @@ function checkAction(connector: Connector, action: ConnectorAction, at: string, 
       if (typeof body.content !== "object" || body.content === null || Array.isArray(body.content)) {
         problem(`${at}.request.body.content`, "An XML body's content must be an object (its members become the root's elements).");
       }
+      if (body.xml) checkXmlNames(body.xml, body.content, `${at}.request.body`, problem);
     }
     if (typeof body.content !== "object" || body.content === null || isSource(body.content)) {
       problem(`${at}.request.body.content`, "The body content must be an object or an array of members.");
@@ -248,6 +204,9 @@ function checkErrorRule(rule: ErrorRule, at: string, scope: RuleScope, problem: 
   }
   const message = parsePlaceholders(rule.message);
   if (message.malformed) problem(`${at}.message`, "The message has braces that are not a {{placeholder}}.");
+  if (INLINE_CREDENTIAL.test(rule.message)) {
+    problem(`${at}.message`, "A word after \"Basic\" or \"Bearer\" reads as a credential and is masked as *** in every message; reword it (for example \"its basic auth\").");
+  }
   for (const { name } of message.placeholders) {
     if (name.startsWith("$")) {
       if (!MESSAGE_VARIABLES.includes(name)) problem(`${at}.message`, `{{${name}}} is not one of ${MESSAGE_VARIABLES.join(", ")}.`);
@@ -264,6 +223,31 @@ function checkErrorRule(rule: ErrorRule, at: string, scope: RuleScope, problem: 
     if (!input) problem(`${at}.message`, `{{${name}}} names no input of this action.`);
     else if (input.secret) problem(`${at}.message`, `Secret input "${name}" may not appear in an error message.`);
   }
+}
+
+/** What the redactor masks as an inline credential (runtime/redact.ts). */
+const INLINE_CREDENTIAL = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/;
+
+/** Element names of an XML body: the root, every member key, every array item name. */
+function checkXmlNames(options: NonNullable<ConnectorBody["xml"]>, content: BodyNode, at: string, problem: Report): void {
+  const bad = (name: string, where: string): void => {
+    if (!isXmlName(name)) problem(where, `"${name}" is not an XML element name (letters, digits, . _ - and no colon; not starting with a digit).`);
+  };
+  bad(options.root, `${at}.xml.root`);
+  for (const [member, item] of Object.entries(options.arrayItems ?? {})) bad(item, `${at}.xml.arrayItems.${member}`);
+  if (options.defaultArrayItem !== undefined) bad(options.defaultArrayItem, `${at}.xml.defaultArrayItem`);
+  const walk = (node: BodyNode, path: string): void => {
+    if (node === null || typeof node !== "object" || isSource(node)) return;
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => walk(item, `${path}[${index}]`));
+      return;
+    }
+    for (const [key, value] of Object.entries(node as Record<string, BodyNode>)) {
+      bad(key, `${path}.${key}`);
+      walk(value, `${path}.${key}`);
+    }
+  };
+  walk(content, `${at}.content`);
 }
 
 function checkStatus(status: number | number[] | string, at: string, problem: Report): void {
@@ -298,23 +282,26 @@ function checkValuePath(path: ValuePath, formats: ReadonlySet<Format>, at: strin
     if (path[format] === undefined) problem(at, `The response may be ${format.toUpperCase()}, so a ${format} path is needed here.`);
   }
   if (path.json !== undefined) {
-    try {
-      jsonpath.compile(path.json);
-    } catch (error) {
-      problem(`${at}.json`, `Not a valid JSONPath: ${(error as Error).message}`);
-    }
+    const reason = pathProblem(path.json, "json");
+    if (reason !== undefined) problem(`${at}.json`, `Not a valid JSONPath: ${reason}`);
   }
-  if (path.xml !== undefined && !validXPath(path.xml)) problem(`${at}.xml`, `Not a valid XPath 1.0 expression: ${path.xml}`);
+  if (path.xml !== undefined) {
+    const reason = pathProblem(path.xml, "xml");
+    if (reason !== undefined) problem(`${at}.xml`, `Not a valid XPath 1.0 expression: ${reason}`);
+  }
 }
 
-const emptyDocument = new DOMParser().parseFromString("<empty/>", "application/xml");
-
-function validXPath(expression: string): boolean {
+/** Why a path cannot be used, compiled exactly as the engine will read it (Output Path); undefined when it can. */
+function pathProblem(expression: string, format: Format): string | undefined {
+  const trimmed = expression.trim();
+  if (format === "json" && !trimmed.startsWith("$")) return "a JSONPath starts with $.";
+  if (format === "xml" && (trimmed.startsWith("$") || /^header:/i.test(trimmed))) return "write an XPath such as /Root/Name.";
   try {
-    xpath.select(expression, emptyDocument as unknown as Node);
-    return true;
-  } catch {
-    return false;
+    compileOutputPath(expression);
+    return undefined;
+  } catch (error) {
+    const message = (error as Error).message;
+    return /is not valid: (.*?)\. Write a JSONPath/s.exec(message)?.[1] ?? message;
   }
 }
 
