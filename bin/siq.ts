@@ -3,6 +3,14 @@
 import { processIo } from "../runtime/cli/io";
 import { runCli } from "../runtime/cli/program";
 
+// `siq actions | head`: a reader that stops early is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const controller = new AbortController();
 let interrupted = false;
 process.on("SIGINT", () => {

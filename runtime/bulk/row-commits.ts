@@ -44,14 +44,6 @@ export function runAsRow<T>(scope: RowScope, work: () => Promise<T>): Promise<T>
   return scopes.run(scope, work);
 }
 
-const TABLE = `CREATE TABLE IF NOT EXISTS bulk_row_commits (
-  journal TEXT NOT NULL,
-  row INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  action TEXT NOT NULL,
-  committed_at TEXT NOT NULL,
-  PRIMARY KEY (journal, row, seq)
-) WITHOUT ROWID`;
 
 /** The embedded directory, recording each bulk row's commits inside the commit itself. */
 export class RowCommitDirectory extends SqliteDirectory {
@@ -65,7 +57,7 @@ export class RowCommitDirectory extends SqliteDirectory {
   constructor(db: Database.Database, options: SqliteDirectoryOptions) {
     super(db, options);
     this.stamp = options.now;
-    db.exec(TABLE);
+    // The table comes from directory migration 2: every directory has it.
     this.insertCommit = db.prepare("INSERT INTO bulk_row_commits (journal, row, seq, action, committed_at) VALUES (?, ?, ?, ?, ?)");
     this.selectCommits = db.prepare("SELECT seq, action, committed_at FROM bulk_row_commits WHERE journal = ? AND row = ? ORDER BY seq");
     this.deleteCommits = db.prepare("DELETE FROM bulk_row_commits WHERE journal = ?");

@@ -21,7 +21,7 @@ export function actionsCommand(io: CliIo): Command {
         const width = Math.max(0, ...definitions.map((d) => d.displayName.length));
         const idWidth = Math.max(0, ...definitions.map((d) => d.id.length));
         for (const definition of definitions) {
-          io.stdout.write(`${colors.bold(definition.displayName.padEnd(width))}  ${colors.dim(definition.id.padEnd(idWidth))}  ${definition.description}\n`);
+          io.stdout.write(`${colors.bold(definition.displayName.padEnd(width))}  ${colors.dim(definition.id.padEnd(idWidth))}  ${firstSentence(definition.description)}\n`);
         }
         return;
       }
@@ -33,6 +33,12 @@ export function actionsCommand(io: CliIo): Command {
       if (options.json) return writeJson(io, plugin.definition);
       writeDefinition(io, colors, plugin.definition);
     });
+}
+
+/** The list shows each description's first sentence; `siq actions NAME` shows it all. */
+function firstSentence(text: string): string {
+  const end = text.search(/\.(\s|$)/);
+  return end < 0 ? text : text.slice(0, end + 1);
 }
 
 function writeDefinition(io: CliIo, colors: Colors, definition: ActionDefinition): void {

@@ -66,9 +66,21 @@ export async function openCliRuntime(io: CliIo, pipeline: Pipeline, options: Cli
     ...(host ? { tokens: host.tokens, settings: { smartiqBaseUrl: host.url } } : {}),
   });
   const hostUrl = host?.url;
+  // One rewritten pipeline per loaded pipeline, so the runtime's static-check cache holds across
+  // the rows of `siq bulk`.
+  const rewritten = new WeakMap<Pipeline, Pipeline>();
+  const forHost = (toRun: Pipeline): Pipeline => {
+    if (hostUrl === undefined) return toRun;
+    let result = rewritten.get(toRun);
+    if (!result) {
+      result = withHostUrlIn(toRun, hostUrl);
+      rewritten.set(toRun, result);
+    }
+    return result;
+  };
   return {
     ...runtime,
-    run: (toRun, runOptions) => runtime.run(hostUrl === undefined ? toRun : withHostUrlIn(toRun, hostUrl), runOptions),
+    run: (toRun, runOptions) => runtime.run(forHost(toRun), runOptions),
     async close() {
       try {
         await runtime.close();

@@ -50,7 +50,7 @@ export function serveCommand(io: CliIo): Command {
       });
       announceAdminPassword(io, host.createdAdminPassword);
       io.stderr.write(`siq host listening on ${host.url}${flags.bind === "127.0.0.1" ? "" : ` (bound to ${flags.bind})`}\n`);
-      io.stderr.write(`  directory: ${host.directory.file}\n  pipelines: ${host.pipelinesDir ?? "(none)"}\n  Ctrl-C stops it.\n`);
+      io.stderr.write(`  directory: ${host.directory.file}\n  pipelines: ${host.pipelinesDir ?? "(none)"}\n  form pages: ${host.url}/\n  Ctrl-C stops it.\n`);
 
       await new Promise<void>((resolve) => {
         const stop = (why: string) => {

@@ -123,6 +123,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "bulk row commits: which bulk row committed which directory transaction (siq bulk's exactly-once record)",
+    sql: `
+      CREATE TABLE bulk_row_commits (
+        journal TEXT NOT NULL,
+        row INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        committed_at TEXT NOT NULL,
+        PRIMARY KEY (journal, row, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

@@ -110,7 +110,7 @@ describe("migrations", () => {
   test("apply pending steps in order, once", () => {
     const db = new Database(":memory:");
     const now = () => new Date("2026-01-01T00:00:00Z");
-    expect(migrate(db, now)).toEqual([1]);
+    expect(migrate(db, now)).toEqual(MIGRATIONS.map((migration) => migration.version));
     expect(migrate(db, now)).toEqual([]);
     expect(migrate(db, now, [...MIGRATIONS, extra])).toEqual([extra.version]);
     const columns = db.prepare("SELECT name FROM pragma_table_info('users')").all() as Array<{ name: string }>;

@@ -324,6 +324,7 @@ describe("transactions and dumps", () => {
     const dump = directory.dump();
     expect(Object.keys(dump)).toEqual([
       "audit_log",
+      "bulk_row_commits",
       "directory_meta",
       "group_roles",
       "groups",
