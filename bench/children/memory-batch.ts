@@ -9,7 +9,7 @@
 import { createWriteStream } from "node:fs";
 import { serveParent } from "../lib/child";
 import { ImmediateDispatcher } from "../lib/immediate-dispatcher";
-import { typicalAnswers, typicalBody } from "../lib/pipelines";
+import { typicalAnswers, typicalBody } from "../lib/workload";
 
 const CONCURRENCY = 32;
 

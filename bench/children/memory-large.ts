@@ -7,7 +7,7 @@
  */
 import { Agent, request } from "undici";
 import { serveParent } from "../lib/child";
-import { AGENT_OPTIONS } from "../lib/pipelines";
+import { AGENT_OPTIONS } from "../lib/workload";
 
 async function main(): Promise<void> {
   const [mode = "engine", url = "", maxBytesText = "0"] = process.argv.slice(2);

@@ -2,24 +2,15 @@
 import { inspectPipelineData } from "../../runtime/pipeline/load";
 import { PipelineInvalidError, errorCount } from "../../runtime/pipeline/problems";
 import type { Pipeline } from "../../runtime/pipeline/types";
+import { USER_SCHEMA } from "./workload";
 
-/**
- * Keep-alive settings shared by the engine's dispatcher and the raw undici baseline, so the
- * two differ only by what the engine does.
- */
-export const AGENT_OPTIONS = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 600_000, connections: 128, headersTimeout: 0, bodyTimeout: 0 } as const;
+export { AGENT_OPTIONS, USER_SCHEMA, typicalAnswers, typicalBody } from "./workload";
 
 export function pipelineFrom(data: unknown, env: Record<string, string> = {}): Pipeline {
   const result = inspectPipelineData(data, { env, displayName: "bench.pipeline.json" }, "error");
   if (!result.pipeline || errorCount(result.problems) > 0) throw new PipelineInvalidError(result.problems);
   return result.pipeline;
 }
-
-export const USER_SCHEMA = {
-  type: "object",
-  required: ["username", "email"],
-  properties: { username: { type: "string" }, email: { type: "string", format: "email" }, groups: { type: "array", items: { type: "string" } } },
-};
 
 /** The least an HTTP pipeline can be: one GET with a literal URL. */
 export function minimalGet(baseUrl: string): Pipeline {
@@ -53,13 +44,4 @@ export function typicalPost(baseUrl: string): Pipeline {
       },
     ],
   });
-}
-
-export function typicalAnswers(n: number): Record<string, unknown> {
-  return { q1: `user${n}`, q2: `User${n}@Example.com`, q37: [{ GroupName: "Sales" }, { GroupName: "Support" }] };
-}
-
-/** The body the typical pipeline sends for run n, as the raw baseline sends it. */
-export function typicalBody(n: number): string {
-  return JSON.stringify({ username: `user${n}`, email: `user${n}@example.com`, groups: ["Sales", "Support"] });
 }
