@@ -5,37 +5,14 @@
  *
  *   node host.js SERVER_URL FOLDER
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startHost } from "../../runtime/host";
 import { serveParent } from "../lib/child";
-import { USER_SCHEMA } from "../lib/pipelines";
+import { writeBenchPipeline } from "../lib/host-pipeline";
 
 async function main(): Promise<void> {
   const [serverUrl = "", folder = ""] = process.argv.slice(2);
-  const pipelinesDir = join(folder, "pipelines");
-  mkdirSync(pipelinesDir, { recursive: true });
-  writeFileSync(
-    join(pipelinesDir, "bench.pipeline.json"),
-    JSON.stringify({
-      name: "Bench POST",
-      questions: { q1: { label: "Username", type: "text" }, q2: { label: "Email", type: "text" }, q37: { label: "Groups", type: "repeat", fields: { GroupName: "text" } } },
-      connections: { api: { baseUrl: serverUrl } },
-      actions: [
-        {
-          name: "Tell CRM",
-          type: "Send to REST Service",
-          inputs: {
-            Connection: "api",
-            URL: "/users",
-            "Request Body": { username: "=[q1]", email: "=Lower([q2])", groups: '=Split(Join([q37.GroupName], "|"), "|")' },
-            "Request Schema": USER_SCHEMA,
-            "Output Path": "$.id",
-          },
-        },
-      ],
-    }),
-  );
+  const pipelinesDir = writeBenchPipeline(folder, serverUrl);
   const host = await startHost({
     dataDir: join(folder, ".siq"),
     pipelinesDir,
