@@ -110,6 +110,20 @@ export interface DryRunRequest {
   body?: string;
 }
 
+/**
+ * Set by the engine on every action's context: the signal that cancels the run, or undefined
+ * when nothing can (the run was given none). `context.signal` is then created on first use, at
+ * most once per run; code of the runtime reads this instead, through
+ * {@link cancellationSignal}, so a run nobody can cancel creates no AbortSignal at all (about
+ * 2 µs each on Node 20, a tenth of a short run).
+ */
+export const RUN_SIGNAL: unique symbol = Symbol.for("siq-actions.run-signal");
+
+/** The signal that can cancel the action's run, or undefined when none can. */
+export function cancellationSignal(context: ActionContext): AbortSignal | undefined {
+  return RUN_SIGNAL in context ? context[RUN_SIGNAL] : context.signal;
+}
+
 export interface ActionContext {
   /** The action's name in the pipeline and its position. */
   action: { name: string; type: string; index: number };
@@ -123,7 +137,10 @@ export interface ActionContext {
   logger: Logger;
   /** Registers secrets met while running (tokens, generated passwords) and masks text. */
   redactor: Redactor;
+  /** Aborted when the run is cancelled. */
   signal: AbortSignal;
+  /** See {@link RUN_SIGNAL}. */
+  readonly [RUN_SIGNAL]?: AbortSignal | undefined;
   /** Set for `--dry-run`: record the request instead of sending it, change nothing. */
   dryRun: ((request: DryRunRequest) => void) | undefined;
   /** Adds a message to the action's result. */

@@ -3,7 +3,7 @@
  * SmartIQ token, locks the URL to the SmartIQ origin, and handles As-User impersonation (the
  * permission check, the audit records before and after, the X-As-User header).
  */
-import type { ActionContext, AuditRecord } from "../../runtime/context";
+import { cancellationSignal, type ActionContext, type AuditRecord } from "../../runtime/context";
 import type { ActionOutcome, BoundInputs } from "../../runtime/definition";
 import { SiqError } from "../../runtime/errors";
 import { resolveAuth, type ConnectionInfo, type ResolvedAuth } from "../../runtime/http/auth/resolve-auth";
@@ -92,9 +92,9 @@ function smartiqTarget(context: ActionContext): SmartiqTarget {
           {
             connection,
             tokenCache: context.shared.tokenCache,
-            http: { dispatcher: context.dispatcher, signal: context.signal, clock: context.clock, redactor: context.redactor, logger: context.logger, onHop: context.egress },
+            http: { dispatcher: context.dispatcher, signal: cancellationSignal(context), clock: context.clock, redactor: context.redactor, logger: context.logger, onHop: context.egress },
             redactor: context.redactor,
-            signal: context.signal,
+            signal: cancellationSignal(context),
           },
         ),
     };
@@ -112,7 +112,7 @@ function smartiqTarget(context: ActionContext): SmartiqTarget {
     connection: { name: "smartiq", baseUrl },
     remote: false,
     token: async () => {
-      const token = await tokens.tokenFor(context.user, context.signal);
+      const token = await tokens.tokenFor(context.user, cancellationSignal(context));
       context.redactor.addSecret(token);
       return { source: "connection", type: "bearer", headers: [["Authorization", `Bearer ${token}`]], query: [] };
     },

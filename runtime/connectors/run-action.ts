@@ -3,7 +3,7 @@
  * Service (credentials from the connection and the runtime's token cache, redirects, limits,
  * Retry-After, pagination, dry runs), then the response rules and the outputs.
  */
-import type { ActionContext } from "../context";
+import { cancellationSignal, type ActionContext } from "../context";
 import type { ActionOutcome, BoundInputs, InputDefinition } from "../definition";
 import { SiqError } from "../errors";
 import { resolveAuth } from "../http/auth/resolve-auth";
@@ -57,7 +57,7 @@ export async function runConnectorAction(plan: ConnectorActionPlan, inputs: Boun
           tokenCache: context.shared.tokenCache,
           http,
           redactor: context.redactor,
-          signal: context.signal,
+          signal: cancellationSignal(context),
         });
   const request = prepareRequest({
     url: mapped.url,
@@ -140,7 +140,7 @@ function apiKeyOf(connection: ChosenConnection, plan: ConnectorActionPlan, actio
 function sendOptions(context: ActionContext): SendOptions {
   return {
     dispatcher: context.dispatcher,
-    signal: context.signal,
+    signal: cancellationSignal(context),
     timeoutMs: DEFAULT_TIMEOUT_MS,
     maxResponseBytes: context.settings.maxResponseBytes,
     clock: context.clock,

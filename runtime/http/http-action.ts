@@ -4,7 +4,7 @@
  * with their own request mapping. Every step that can refuse (Request Schema, origin lock,
  * impersonation) runs before anything is sent.
  */
-import type { ActionContext } from "../context";
+import { cancellationSignal, type ActionContext } from "../context";
 import type { ActionOutcome, BoundDocument, BoundInputs } from "../definition";
 import { SiqError } from "../errors";
 import { ParsedResponse, compileOutputPath, shapeOutput, type OutputPath } from "../extract/output-path";
@@ -58,7 +58,7 @@ export async function runHttpAction(inputs: BoundInputs, context: ActionContext,
         http: sendOptions,
         redactor: context.redactor,
         accessToken: () => accessToken(context),
-        signal: context.signal,
+        signal: cancellationSignal(context),
       });
 
   const request = prepareRequest(
@@ -144,7 +144,7 @@ function baseSendOptions(inputs: BoundInputs, context: ActionContext): SendOptio
   const dryRun = context.dryRun;
   return {
     dispatcher: context.dispatcher,
-    signal: context.signal,
+    signal: cancellationSignal(context),
     timeoutMs: timeoutSeconds * 1000,
     maxResponseBytes: context.settings.maxResponseBytes,
     clock: context.clock,
@@ -177,7 +177,7 @@ async function accessToken(context: ActionContext): Promise<string> {
       action: context.action.name,
     });
   }
-  const token = await context.tokens.tokenFor(context.user, context.signal);
+  const token = await context.tokens.tokenFor(context.user, cancellationSignal(context));
   context.redactor.addSecret(token);
   return token;
 }

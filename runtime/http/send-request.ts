@@ -10,9 +10,10 @@ import type { Clock, DryRunRequest, Logger } from "../context";
 import { SiqError, toSiqError } from "../errors";
 import type { Redactor } from "../redact";
 import { toDryRunRequest } from "./curl";
-import { crossOriginHeaders, normalizeResponseHeaders, toUndiciHeaders, withoutBodyHeaders, type RequestHeader } from "./headers";
+import { Exchange, type ExchangeOutcome } from "./exchange";
+import { crossOriginHeaders, toUndiciHeaders, withoutBodyHeaders, type RequestHeader } from "./headers";
 import { errorCodeOf, formatSeconds, networkError, timeoutError } from "./network-errors";
-import { decodeBody, DEFAULT_MAX_RESPONSE_BYTES, readLimitedBody } from "./read-body";
+import { decodeBody, DEFAULT_MAX_RESPONSE_BYTES, responseTooLarge } from "./read-body";
 import type { HttpRequest, HttpResponse, RequestBody } from "./request";
 import { parseRetryAfter } from "./retry-after";
 import { isSilentLogger } from "../silent-logger";
@@ -65,13 +66,6 @@ export interface Hop {
   credentials: boolean;
 }
 
-interface RawResponse {
-  status: number;
-  statusText: string;
-  headers: Record<string, string>;
-  body: Dispatcher.ResponseData["body"];
-}
-
 /**
  * Sends a request and returns its final response. 4xx and 5xx are responses, not errors (see
  * {@link errorForStatus}). Fails with `CONNECTION_FAILED`, `TIMEOUT`, `RESPONSE_TOO_LARGE`,
@@ -114,12 +108,18 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
 
     const left = deadline - clock.now().getTime();
     if (left <= 0) throw timeoutError(hop.method, show(url), timeoutMs);
-    // One controller per hop, aborted by the deadline or by the run's signal. Linked by hand:
-    // AbortSignal.any costs more than the rest of the hop's setup together.
-    const controller = new AbortController();
-    const signal = controller.signal;
+    const exchange = new Exchange({
+      method: hop.method,
+      maxBytes,
+      discardBytes: DISCARD_LIMIT,
+      // Bodies of a redirect that is followed and of a 429/503 that is waited out are thrown away.
+      discard: (status, headers) =>
+        (isRedirect(status) && headers["location"] !== undefined && options.followRedirects !== false) ||
+        ((status === 429 || status === 503) && options.waitOnRetryAfter !== false && rounds < MAX_RETRY_AFTER_ROUNDS && parseRetryAfter(headers["retry-after"], clock.now()) !== undefined),
+    });
+    // The exchange is aborted by the deadline or by the run's signal; no AbortSignal per hop.
     const external = options.signal;
-    const onCancel = (): void => controller.abort(external?.reason);
+    const onCancel = (): void => exchange.abort(external?.reason);
     if (external) {
       if (external.aborted) onCancel();
       else external.addEventListener("abort", onCancel, { once: true });
@@ -127,76 +127,77 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort(new Error("timeout"));
+      exchange.abort(new Error("timeout"));
     }, left);
 
     try {
-      let raw: RawResponse;
+      exchange.send(options.dispatcher, {
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: hop.method as Dispatcher.HttpMethod,
+        headers: withUserinfo(toUndiciHeaders(hop.headers), target),
+        body: hop.body ?? null,
+        // Undici's own limits must not cut a request the deadline still allows.
+        headersTimeout: left,
+        bodyTimeout: left,
+      });
+      let outcome: ExchangeOutcome;
       try {
-        raw = await dispatch(options.dispatcher, hop, target, signal, left);
+        outcome = await exchange.done;
       } catch (error) {
         throw failure(error, hop.method, show(url), timedOut, options.signal, timeoutMs);
       }
 
-      // Redirects (SPEC rule 13): followed by hand so every hop is checked and credentials handled.
-      const location = raw.headers["location"];
-      if (isRedirect(raw.status) && location !== undefined && options.followRedirects !== false) {
-        await discard(raw.body, signal);
-        if (redirects.length >= MAX_REDIRECTS) {
-          throw new SiqError("TOO_MANY_REDIRECTS", `${method} ${show(originUrl)} was redirected more than ${MAX_REDIRECTS} times (last to ${show(url)}); the service may be in a redirect loop.`, {
-            details: { method, url: show(originUrl), redirects: redirects.map(show) },
-          });
+      if (outcome.kind === "discarded") {
+        // Redirects (SPEC rule 13): followed by hand so every hop is checked and credentials handled.
+        const location = outcome.headers["location"];
+        if (isRedirect(outcome.status) && location !== undefined && options.followRedirects !== false) {
+          if (redirects.length >= MAX_REDIRECTS) {
+            throw new SiqError("TOO_MANY_REDIRECTS", `${method} ${show(originUrl)} was redirected more than ${MAX_REDIRECTS} times (last to ${show(url)}); the service may be in a redirect loop.`, {
+              details: { method, url: show(originUrl), redirects: redirects.map(show) },
+            });
+          }
+          let next: string;
+          try {
+            next = resolveReference(location, url, "redirect target");
+          } catch (error) {
+            throw new SiqError("REDIRECT_INVALID", `${hop.method} ${show(url)} redirected to a URL that cannot be followed: ${(error as Error).message}`, { cause: error });
+          }
+          if (logging) log(options, "debug", "http.response", { method: hop.method, url: show(url), status: outcome.status, durationMs: ms(hopStarted), bytes: 0, location: show(next) });
+          hop = nextHop(hop, outcome.status, next);
+          redirects.push(next);
+          continue;
         }
-        let next: string;
+
+        // Retry-After (SPEC 5.1, rule 19): waits happen inside the attempt and do not count as one.
+        const wait = parseRetryAfter(outcome.headers["retry-after"], clock.now()) as number;
+        clearTimeout(timer);
+        const remaining = deadline - clock.now().getTime();
+        if (wait > remaining) {
+          throw new SiqError(
+            "RATE_LIMITED",
+            `${hop.method} ${show(url)} answered ${outcome.status} asking to wait ${formatSeconds(wait)} (Retry-After), longer than the ${formatSeconds(Math.max(0, remaining))} left of the timeout. Try again later or raise Timeout (Seconds).`,
+            { retryable: true, details: { method: hop.method, url: show(url), status: outcome.status, retryAfterSeconds: Math.ceil(wait / 1000), remainingSeconds: Math.max(0, Math.floor(remaining / 1000)) } },
+          );
+        }
+        log(options, "info", "http.retry-after", { method: hop.method, url: show(url), status: outcome.status, waitMs: wait });
+        rounds++;
         try {
-          next = resolveReference(location, url, "redirect target");
+          await clock.sleep(wait, options.signal);
         } catch (error) {
-          throw new SiqError("REDIRECT_INVALID", `${hop.method} ${show(url)} redirected to a URL that cannot be followed: ${(error as Error).message}`, { cause: error });
+          throw failure(error, hop.method, show(url), false, options.signal, timeoutMs);
         }
-        if (logging) log(options, "debug", "http.response", { method: hop.method, url: show(url), status: raw.status, durationMs: ms(hopStarted), bytes: 0, location: show(next) });
-        hop = nextHop(hop, raw.status, next);
-        redirects.push(next);
         continue;
       }
 
-      // Retry-After (SPEC 5.1, rule 19): waits happen inside the attempt and do not count as one.
-      if ((raw.status === 429 || raw.status === 503) && options.waitOnRetryAfter !== false && rounds < MAX_RETRY_AFTER_ROUNDS) {
-        const wait = parseRetryAfter(raw.headers["retry-after"], clock.now());
-        if (wait !== undefined) {
-          await discard(raw.body, signal);
-          clearTimeout(timer);
-          const remaining = deadline - clock.now().getTime();
-          if (wait > remaining) {
-            throw new SiqError(
-              "RATE_LIMITED",
-              `${hop.method} ${show(url)} answered ${raw.status} asking to wait ${formatSeconds(wait)} (Retry-After), longer than the ${formatSeconds(Math.max(0, remaining))} left of the timeout. Try again later or raise Timeout (Seconds).`,
-              { retryable: true, details: { method: hop.method, url: show(url), status: raw.status, retryAfterSeconds: Math.ceil(wait / 1000), remainingSeconds: Math.max(0, Math.floor(remaining / 1000)) } },
-            );
-          }
-          log(options, "info", "http.retry-after", { method: hop.method, url: show(url), status: raw.status, waitMs: wait });
-          rounds++;
-          try {
-            await clock.sleep(wait, options.signal);
-          } catch (error) {
-            throw failure(error, hop.method, show(url), false, options.signal, timeoutMs);
-          }
-          continue;
-        }
-      }
-
-      let bytes: Buffer;
-      try {
-        bytes = await readLimitedBody(raw.body, raw.headers["content-length"], maxBytes, () => `${hop.method} ${show(url)}`);
-      } catch (error) {
-        if (error instanceof SiqError) throw error;
-        throw failure(error, hop.method, show(url), timedOut, options.signal, timeoutMs);
-      }
-      if (logging) log(options, "debug", "http.response", { method: hop.method, url: show(url), status: raw.status, durationMs: ms(hopStarted), bytes: bytes.length });
+      if (outcome.kind === "too-large") throw responseTooLarge(`${hop.method} ${show(url)}`, maxBytes);
+      const bytes = outcome.bytes;
+      if (logging) log(options, "debug", "http.response", { method: hop.method, url: show(url), status: outcome.status, durationMs: ms(hopStarted), bytes: bytes.length });
       return {
-        status: raw.status,
-        statusText: raw.statusText,
-        headers: raw.headers,
-        body: decodeBody(bytes, raw.headers["content-type"]),
+        status: outcome.status,
+        statusText: outcome.statusText,
+        headers: outcome.headers,
+        body: decodeBody(bytes, outcome.headers["content-type"]),
         bodyBytes: bytes,
         method: hop.method,
         // Without the credential query parameters: callers resolve links against it and may show it.
@@ -212,26 +213,6 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
       external?.removeEventListener("abort", onCancel);
     }
   }
-}
-
-async function dispatch(dispatcher: Dispatcher, hop: Hop, parsed: URL, signal: AbortSignal, leftMs: number): Promise<RawResponse> {
-  const response = await dispatcher.request({
-    origin: parsed.origin,
-    path: `${parsed.pathname}${parsed.search}`,
-    method: hop.method as Dispatcher.HttpMethod,
-    headers: withUserinfo(toUndiciHeaders(hop.headers), parsed),
-    body: hop.body ?? null,
-    signal,
-    // Undici's own limits must not cut a request the deadline still allows.
-    headersTimeout: leftMs,
-    bodyTimeout: leftMs,
-  });
-  return {
-    status: response.statusCode,
-    statusText: response.statusText ?? "",
-    headers: normalizeResponseHeaders(response.headers),
-    body: response.body,
-  };
 }
 
 /** Userinfo in the URL (`https://user:pass@h/`) becomes Basic auth, as browsers and curl do. */
@@ -273,14 +254,6 @@ export function nextHop(hop: Hop, status: number, next: string): Hop {
     credentials = false;
   }
   return { method, url: next, headers, body, credentials };
-}
-
-async function discard(body: Dispatcher.ResponseData["body"], signal: AbortSignal): Promise<void> {
-  try {
-    await body.dump({ limit: DISCARD_LIMIT, signal });
-  } catch {
-    // A body we throw away may fail to drain; the connection is then simply not reused.
-  }
 }
 
 function failure(error: unknown, method: string, url: string, timedOut: boolean, external: AbortSignal | undefined, timeoutMs: number): SiqError {
