@@ -18,7 +18,7 @@ import type { HttpRequest, HttpResponse, RequestBody } from "./request";
 import { parseRetryAfter } from "./retry-after";
 import { isSilentLogger } from "../silent-logger";
 import { systemClock } from "../system-clock";
-import { displayUrl, originOf, parseHttpUrl, resolveReference, withQueryParams } from "./url";
+import { displayUrl, originOf, requestTarget, resolveReference, targetOf, withQueryParams, type RequestTarget } from "./url";
 
 /** Redirects followed before `TOO_MANY_REDIRECTS` (SPEC 5.1). */
 export const MAX_REDIRECTS = 10;
@@ -76,7 +76,7 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const method = request.method.toUpperCase();
-  const first = parseHttpUrl(request.url);
+  const first = requestTarget(request.url);
   const originUrl = first.href;
   const secretParams = (request.credentialQuery ?? []).map(([name]) => name);
   const show = (url: string): string => displayUrl(url, options.redactor, secretParams);
@@ -99,8 +99,8 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
 
   for (;;) {
     // The first hop reuses the URL parsed above (parsing is a visible share of a request's cost).
-    let target = hop.url === originUrl ? first : new URL(hop.url);
-    if (hop.credentials && credentialQuery.length > 0 && target.origin === origin) target = new URL(withQueryParams(hop.url, credentialQuery));
+    let target = hop.url === originUrl ? first : targetOf(new URL(hop.url));
+    if (hop.credentials && credentialQuery.length > 0 && target.origin === origin) target = targetOf(new URL(withQueryParams(hop.url, credentialQuery)));
     const url = target.href;
     if (options.onHop) await options.onHop(url);
     const hopStarted = performance.now();
@@ -133,7 +133,7 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
     try {
       exchange.send(options.dispatcher, {
         origin: target.origin,
-        path: `${target.pathname}${target.search}`,
+        path: target.path,
         method: hop.method as Dispatcher.HttpMethod,
         headers: withUserinfo(toUndiciHeaders(hop.headers), target),
         body: hop.body ?? null,
@@ -216,7 +216,7 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
 }
 
 /** Userinfo in the URL (`https://user:pass@h/`) becomes Basic auth, as browsers and curl do. */
-function withUserinfo(headers: string[], url: URL): string[] {
+function withUserinfo(headers: string[], url: RequestTarget): string[] {
   if (url.username === "" && url.password === "") return headers;
   for (let i = 0; i < headers.length; i += 2) if (headers[i]?.toLowerCase() === "authorization") return headers;
   const token = Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`).toString("base64");

@@ -41,6 +41,30 @@ export function parseHttpUrl(url: string, what = "request URL"): URL {
  * Query parameters of the base come first, then the relative URL's.
  */
 export function joinUrl(baseUrl: string | undefined, url: string): string {
+  // Joining parses three URLs and sets four parts; an action's URL is usually the same text
+  // run after run, so results are kept (by base, then URL; errors are not kept).
+  const base = baseUrl ?? "";
+  let byUrl = joinedUrls.get(base);
+  const known = byUrl?.get(url);
+  if (known !== undefined) return known;
+  const joined = joinUncached(baseUrl, url);
+  if (joinedCount >= MAX_CACHED_URLS) {
+    joinedUrls.clear();
+    joinedCount = 0;
+    byUrl = undefined;
+  }
+  if (!byUrl) joinedUrls.set(base, (byUrl = new Map()));
+  byUrl.set(url, joined);
+  joinedCount++;
+  return joined;
+}
+
+/** Most URLs kept by {@link joinUrl} and {@link requestTarget} each; past it they start again. */
+const MAX_CACHED_URLS = 1000;
+const joinedUrls = new Map<string, Map<string, string>>();
+let joinedCount = 0;
+
+function joinUncached(baseUrl: string | undefined, url: string): string {
   const trimmed = url.trim();
   if (hasScheme(trimmed)) return parseHttpUrl(trimmed).href;
   if (baseUrl === undefined || baseUrl.trim() === "") {
@@ -62,6 +86,37 @@ export function joinUrl(baseUrl: string | undefined, url: string): string {
   joined.pathname = path === "" ? basePath || "/" : `${basePath}/${path}`;
   joined.search = search === "" ? "" : `?${search}`;
   return joined.href;
+}
+
+/** What sending needs of an absolute http(s) URL, parsed once. */
+export interface RequestTarget {
+  readonly href: string;
+  readonly origin: string;
+  /** Path and query, as sent in the request line. */
+  readonly path: string;
+  /** Userinfo, still percent-encoded as in the URL ("" when none). */
+  readonly username: string;
+  readonly password: string;
+}
+
+const targets = new Map<string, RequestTarget>();
+
+/**
+ * {@link parseHttpUrl} for sending, kept by URL text (the same URL is sent run after run; a
+ * parse is a visible share of a request's own cost). The result is frozen: it is shared.
+ */
+export function requestTarget(url: string, what?: string): RequestTarget {
+  const known = targets.get(url);
+  if (known) return known;
+  const target = targetOf(parseHttpUrl(url, what));
+  if (targets.size >= MAX_CACHED_URLS) targets.clear();
+  targets.set(url, target);
+  return target;
+}
+
+/** The parts of a parsed URL that sending reads. */
+export function targetOf(parsed: URL): RequestTarget {
+  return Object.freeze({ href: parsed.href, origin: parsed.origin, path: `${parsed.pathname}${parsed.search}`, username: parsed.username, password: parsed.password });
 }
 
 /** Resolves a link found in a response (a next-page link, a Location) as an RFC 3986 reference. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { Redactor } from "../../runtime/redact";
-import { displayUrl, joinUrl, resolveReference, withQueryParams } from "../../runtime/http/url";
+import { displayUrl, joinUrl, requestTarget, resolveReference, withQueryParams } from "../../runtime/http/url";
 
 describe("joinUrl (SPEC rule 3)", () => {
   test.each([
@@ -32,6 +32,26 @@ describe("joinUrl (SPEC rule 3)", () => {
     [undefined, "javascript:alert(1)"],
   ])("base %p with %p is URL_INVALID", (base, url) => {
     expect(() => joinUrl(base, url)).toThrow(expect.objectContaining({ code: "URL_INVALID" }));
+  });
+
+  test("joins are kept, never mixed up between bases or with failures, and still right past the cache's size", () => {
+    // The same URL under two bases, a base given as undefined and as "", a failure asked twice.
+    expect([joinUrl("https://a.example/v1", "/users"), joinUrl("https://b.example/v2", "/users"), joinUrl("https://a.example/v1", "/users")]).toEqual([
+      "https://a.example/v1/users",
+      "https://b.example/v2/users",
+      "https://a.example/v1/users",
+    ]);
+    expect(joinUrl(undefined, "http://h/abs")).toBe(joinUrl("", "http://h/abs"));
+    for (let i = 0; i < 2; i++) expect(() => joinUrl(undefined, "/relative")).toThrow(expect.objectContaining({ code: "URL_INVALID" }));
+    for (let i = 0; i < 2500; i++) expect(joinUrl(`https://h${i % 7}.example/v`, `/item/${i}`)).toBe(`https://h${i % 7}.example/v/item/${i}`);
+  });
+
+  test("requestTarget: the parts sending needs, frozen because shared; a bad URL fails every time", () => {
+    const target = requestTarget("https://user:p%40ss@h.example:8443/a%20b/c?x=1&y=2#frag");
+    expect(target).toEqual({ href: "https://user:p%40ss@h.example:8443/a%20b/c?x=1&y=2#frag", origin: "https://h.example:8443", path: "/a%20b/c?x=1&y=2", username: "user", password: "p%40ss" });
+    expect(Object.isFrozen(target)).toBe(true);
+    expect(requestTarget("https://user:p%40ss@h.example:8443/a%20b/c?x=1&y=2#frag")).toBe(target);
+    for (let i = 0; i < 2; i++) expect(() => requestTarget("ftp://h/file")).toThrow(expect.objectContaining({ code: "URL_INVALID" }));
   });
 
   test("a relative URL never leaves the base URL's origin", () => {
