@@ -54,15 +54,22 @@ export class Redactor {
    * the user's business (a `token` field a later action needs is not masked by its name).
    */
   maskKnownSecrets<T>(value: T): T {
-    const walk = (item: unknown, depth: number): unknown => {
-      if (typeof item === "string") return this.maskSecretValues(item);
-      if (item === null || typeof item !== "object" || depth > 64) return item;
-      if (Array.isArray(item)) return item.map((entry) => walk(entry, depth + 1));
-      const out: Record<string, unknown> = {};
-      for (const [key, entry] of Object.entries(item as Record<string, unknown>)) out[key] = walk(entry, depth + 1);
-      return out;
-    };
-    return walk(value, 0) as T;
+    // With no secret known (most runs), the copy is the same without looking into each string.
+    return this.copyMasked(value, 0, this.hasSecrets()) as T;
+  }
+
+  private copyMasked(item: unknown, depth: number, masking: boolean): unknown {
+    if (typeof item === "string") return masking ? this.maskSecretValues(item) : item;
+    if (item === null || typeof item !== "object" || depth > 64) return item;
+    if (Array.isArray(item)) return item.map((entry) => this.copyMasked(entry, depth + 1, masking));
+    const out: Record<string, unknown> = {};
+    for (const [key, entry] of Object.entries(item as Record<string, unknown>)) out[key] = this.copyMasked(entry, depth + 1, masking);
+    return out;
+  }
+
+  /** True when this redactor or a parent knows a secret. */
+  hasSecrets(): boolean {
+    return this.secrets.size > 0 || (this.parent !== undefined && this.parent.hasSecrets());
   }
 
   private maskSecretValues(text: string): string {

@@ -85,6 +85,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const redactor = new Redactor();
   const audit = options.audit ?? (isAuditSink(options.directory) ? options.directory : noAudit);
   const checked = new WeakMap<Pipeline, readonly Problem[]>();
+  // Per pipeline, once checked: its actions' plugins and its connections' secrets. A checked
+  // pipeline found every plugin, and registering more cannot replace one, so neither changes.
+  const prepared = new WeakMap<Pipeline, { plugins: readonly ActionPlugin[]; secrets: readonly string[] }>();
   const clock = options.clock ?? systemClock;
   const shared: RuntimeShared = { tokenCache: new TokenCache({ clock }) };
 
@@ -108,11 +111,16 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       if (errorCount(problems) > 0) throw new PipelineInvalidError(problems);
       const answers = runOptions.answers instanceof Map ? (runOptions.answers as Answers) : requireAnswers(pipeline.questions, (runOptions.answers ?? {}) as Record<string, unknown>);
       const user = resolveRunningUser(options.directory, runOptions.user);
+      let ready = prepared.get(pipeline);
+      if (!ready) {
+        ready = { plugins: pipeline.actions.map((action) => registry.find(action.type) as ActionPlugin), secrets: connectionSecrets(pipeline) };
+        prepared.set(pipeline, ready);
+      }
       const runRedactor = redactor.child();
-      registerConnectionSecrets(pipeline, runRedactor);
+      for (const secret of ready.secrets) runRedactor.addSecret(secret);
       const dryRun = runOptions.dryRun === true ? () => undefined : runOptions.dryRun || undefined;
       return runPipeline(pipeline, answers, {
-        plugins: pipeline.actions.map((action) => registry.find(action.type) as ActionPlugin),
+        plugins: ready.plugins,
         services: {
           dispatcher,
           directory: options.directory,
@@ -150,14 +158,16 @@ function resolveRunningUser(directory: UserDirectoryPort | undefined, username: 
 }
 
 /** Connection credentials are secrets wherever they might show up. */
-function registerConnectionSecrets(pipeline: Pipeline, redactor: Redactor): void {
+function connectionSecrets(pipeline: Pipeline): string[] {
+  const secrets: string[] = [];
   for (const connection of Object.values(pipeline.connections)) {
     const auth = connection.auth as Record<string, unknown> | undefined;
     if (!auth) continue;
     for (const [key, value] of Object.entries(auth)) {
-      if (key !== "type" && key !== "in" && key !== "name" && key !== "tokenUrl" && key !== "scope" && typeof value === "string") redactor.addSecret(value);
+      if (key !== "type" && key !== "in" && key !== "name" && key !== "tokenUrl" && key !== "scope" && typeof value === "string") secrets.push(value);
     }
   }
+  return secrets;
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Redactor } from "../redact";
 import { silentLogger } from "../silent-logger";
 import { toJson, type JsonValue, type Value } from "../values";
 import type { ActionResult, RunEvent, RunResult } from "./result";
-import { RunScope } from "./scope";
+import { References, RunScope } from "./scope";
 
 /** Everything a run needs besides the pipeline and answers; built by the runtime. */
 export interface RunEnvironment {
@@ -40,11 +40,7 @@ export async function runPipeline(pipeline: Pipeline, answers: Answers, env: Run
   const cancel = env.signal;
   let ownSignal: AbortSignal | undefined;
   const signal = (): AbortSignal => cancel ?? (ownSignal ??= new AbortController().signal);
-  const index: ReferenceIndex = {
-    questions: pipeline.questions,
-    actions: pipeline.actions.map((action, i) => ({ name: action.name, outputs: env.plugins[i]?.definition.outputs.map((o) => o.name) })),
-  };
-  const scope = new RunScope(pipeline, answers, index, () => env.services.clock.now());
+  const scope = new RunScope(pipeline, answers, referencesOf(pipeline, env.plugins), () => env.services.clock.now());
   const info: PipelineInfo = {
     name: pipeline.name,
     file: pipeline.file,
@@ -56,7 +52,9 @@ export async function runPipeline(pipeline: Pipeline, answers: Answers, env: Run
   const results: ActionResult[] = [];
   let failed = false;
   let stopped = false;
-  logger.log("info", "run.started", { pipeline: pipeline.name, user: env.user.username });
+  // Log lines are built only for a logger that keeps them.
+  const logging = logger !== silentLogger;
+  if (logging) logger.log("info", "run.started", { pipeline: pipeline.name, user: env.user.username });
 
   for (const action of pipeline.actions) {
     const plugin = env.plugins[action.index];
@@ -85,7 +83,7 @@ export async function runPipeline(pipeline: Pipeline, answers: Answers, env: Run
     durationMs: Math.round(performance.now() - started),
     actions: results,
   };
-  logger.log("info", "run.finished", { pipeline: pipeline.name, status: result.status, durationMs: result.durationMs });
+  if (logging) logger.log("info", "run.finished", { pipeline: pipeline.name, status: result.status, durationMs: result.durationMs });
   return result;
 }
 
@@ -99,6 +97,25 @@ const LAZY_SIGNAL: PropertyDescriptor = {
   enumerable: true,
   configurable: true,
 };
+
+const references = new WeakMap<readonly ActionPlugin[], References>();
+
+/**
+ * What the pipeline's references point at, worked out once for a pipeline and its plugins (the
+ * runtime keeps one plugins list per pipeline): neither changes once the pipeline is checked.
+ */
+function referencesOf(pipeline: Pipeline, plugins: readonly ActionPlugin[]): References {
+  let known = references.get(plugins);
+  if (!known) {
+    const index: ReferenceIndex = {
+      questions: pipeline.questions,
+      actions: pipeline.actions.map((action, i) => ({ name: action.name, outputs: plugins[i]?.definition.outputs.map((o) => o.name) })),
+    };
+    known = new References(index);
+    references.set(plugins, known);
+  }
+  return known;
+}
 
 interface ActionRun {
   env: RunEnvironment;
@@ -114,6 +131,7 @@ interface ActionRun {
 
 async function runAction(action: PipelineAction, plugin: ActionPlugin, type: string, run: ActionRun): Promise<ActionResult> {
   const { env, scope, logger } = run;
+  const logging = logger !== silentLogger;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   if (action.when !== undefined) {
@@ -143,7 +161,7 @@ async function runAction(action: PipelineAction, plugin: ActionPlugin, type: str
         scope,
         onSecret: (value) => env.redactor.addSecret(value),
       });
-      logger.log("debug", "action.started", { action: action.name, type, attempt });
+      if (logging) logger.log("debug", "action.started", { action: action.name, type, attempt });
       // Every field written out (no spread of services): one object literal of fixed shape is
       // several times cheaper to build than a spread followed by more properties. Creating an
       // AbortSignal costs about 3 µs on Node 20 (a sixth of a short run), so a run given none
@@ -175,7 +193,7 @@ async function runAction(action: PipelineAction, plugin: ActionPlugin, type: str
       const outcome = await plugin.handler(inputs, context);
       scope.setOutputs(action.name, outcome.outputs);
       for (const text of outcome.messages ?? []) messages.push(env.redactor.maskText(text));
-      logger.log("info", "action.succeeded", { action: action.name, attempt, durationMs: elapsed() });
+      if (logging) logger.log("info", "action.succeeded", { action: action.name, attempt, durationMs: elapsed() });
       return {
         name: action.name,
         type,

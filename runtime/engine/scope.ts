@@ -8,9 +8,25 @@ import { resolveReference, type ReferenceIndex, type ReferenceTarget } from "../
 import type { Pipeline } from "../pipeline/types";
 import { JsonData, toJson, type JsonValue, type Value } from "../values";
 
+/** What each reference of a pipeline points at, resolved on first use and kept (shared by its runs). */
+export class References {
+  private readonly targets = new Map<string, ReferenceTarget | undefined>();
+
+  constructor(private readonly index: ReferenceIndex) {}
+
+  target(reference: string): ReferenceTarget | undefined {
+    let target = this.targets.get(reference);
+    if (target === undefined && !this.targets.has(reference)) {
+      const resolved = resolveReference(reference, this.index);
+      target = resolved.kind === "unknown" ? undefined : resolved;
+      this.targets.set(reference, target);
+    }
+    return target;
+  }
+}
+
 export class RunScope implements EvaluationScope {
   private readonly outputs = new Map<string, Readonly<Record<string, Value>>>();
-  private readonly targets = new Map<string, ReferenceTarget | undefined>();
   private data: Record<string, unknown> | undefined;
   readonly culture: string | undefined;
   readonly timeZone: string | undefined;
@@ -18,7 +34,7 @@ export class RunScope implements EvaluationScope {
   constructor(
     private readonly pipeline: Pipeline,
     private readonly answers: Answers,
-    private readonly index: ReferenceIndex,
+    private readonly references: References,
     private readonly clock: () => Date,
   ) {
     this.culture = pipeline.culture;
@@ -36,12 +52,7 @@ export class RunScope implements EvaluationScope {
   }
 
   resolve(reference: string): Value | undefined {
-    let target = this.targets.get(reference);
-    if (target === undefined && !this.targets.has(reference)) {
-      const resolved = resolveReference(reference, this.index);
-      target = resolved.kind === "unknown" ? undefined : resolved;
-      this.targets.set(reference, target);
-    }
+    const target = this.references.target(reference);
     if (!target) return undefined;
     switch (target.kind) {
       case "question":

@@ -137,9 +137,10 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
         method: hop.method as Dispatcher.HttpMethod,
         headers: withUserinfo(toUndiciHeaders(hop.headers), target),
         body: hop.body ?? null,
-        // Undici's own limits must not cut a request the deadline still allows.
-        headersTimeout: left,
-        bodyTimeout: left,
+        // The deadline's timer bounds the request; undici's own limits must not cut it shorter,
+        // and timers of its own at the same deadline would only cost time.
+        headersTimeout: 0,
+        bodyTimeout: 0,
       });
       let outcome: ExchangeOutcome;
       try {
