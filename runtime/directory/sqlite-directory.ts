@@ -107,6 +107,8 @@ interface UserRow {
   updated_at: string;
 }
 
+type SummaryRow = Pick<UserRow, "id" | "guid" | "username" | "disabled">;
+
 interface GroupRow {
   id: number;
   guid: string;
@@ -158,6 +160,8 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
   private readonly db: Database.Database;
   private readonly now: () => Date;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Audit records waiting for the end of this event-loop turn (see recordSoon). */
+  private pendingAudit: Array<{ entry: AuditRecord; onError: (error: unknown, entry: AuditRecord) => void }> = [];
   /**
    * One transaction wrapper for every call: better-sqlite3 builds several functions for each
    * `db.transaction(fn)`, which a user creation (five nested writes) paid five times over.
@@ -193,14 +197,21 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
   }
 
   close(): void {
+    this.flushAudit();
     if (this.db.open) this.db.close();
   }
 
   // ---------------------------------------------------------------- UserDirectoryPort
 
-  /** A user by GUID or by username ignoring case; undefined when there is none. */
+  /**
+   * A user by GUID or by username ignoring case; undefined when there is none. Reads only the
+   * four columns it returns: building a whole row object was most of the cost of the lookup
+   * that authenticates every request of the host.
+   */
   findUser(usernameOrGuid: string): DirectoryUserSummary | undefined {
-    const row = this.userRow(usernameOrGuid);
+    let row: SummaryRow | undefined;
+    if (UUID.test(usernameOrGuid)) row = this.get<SummaryRow>("summaryByGuid", "SELECT id, guid, username, disabled FROM users WHERE guid = ?", usernameOrGuid.toLowerCase());
+    row ??= this.get<SummaryRow>("summaryByKey", "SELECT id, guid, username, disabled FROM users WHERE username_key = ?", nameKey(usernameOrGuid));
     return row && { guid: row.guid, id: row.id, username: row.username, disabled: row.disabled === 1 };
   }
 
@@ -535,6 +546,39 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
     return { items: items.map((row) => ({ ...row })), total, skip, top };
   }
 
+  /**
+   * Stores a record before this event-loop turn ends, with the others of the turn in one
+   * transaction: a write transaction per record was the largest share of the host's work per
+   * request after the network. Reading the audit log (`listAudit`), `dump`, `serialize` and
+   * `close` write what is queued first, so nothing queued is lost on a graceful close and this
+   * process never reads the log without it. A record that cannot be written is passed to
+   * `onError` (the batch is retried record by record first, so one bad record costs no other).
+   */
+  recordSoon(entry: AuditRecord, onError: (error: unknown, entry: AuditRecord) => void): void {
+    this.pendingAudit.push({ entry, onError });
+    if (this.pendingAudit.length === 1) setImmediate(this.flushAudit);
+  }
+
+  /** Writes the records queued by {@link recordSoon} now. */
+  readonly flushAudit = (): void => {
+    const batch = this.pendingAudit;
+    if (batch.length === 0 || !this.db.open) return;
+    this.pendingAudit = [];
+    try {
+      this.transaction(() => {
+        for (const item of batch) this.record(item.entry);
+      });
+    } catch {
+      for (const item of batch) {
+        try {
+          this.record(item.entry);
+        } catch (error) {
+          item.onError(error, item.entry);
+        }
+      }
+    }
+  };
+
   /** AuditSink: stores one record (the caller has masked it). */
   record(entry: AuditRecord): void {
     this.write(() => {
@@ -555,6 +599,7 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
 
   /** Audit records, oldest first, a page at a time. */
   listAudit(options: PageOptions = {}): Page<StoredAuditRecord> {
+    this.flushAudit();
     const { skip, top } = page(options);
     const rows = this.all<AuditRow>("listAudit", "SELECT * FROM audit_log ORDER BY id LIMIT ? OFFSET ?", top, skip);
     const total = this.get<{ n: number }>("countAudit", "SELECT COUNT(*) AS n FROM audit_log")?.n ?? 0;
@@ -568,6 +613,7 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
    * column, in a fixed order: two dumps are equal exactly when the stored data is.
    */
   dump(): DirectoryDump {
+    this.flushAudit();
     const tables = this.db
       .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .all()
@@ -584,6 +630,7 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
 
   /** The whole database as bytes; `new Database(bytes)` opens an in-memory copy (for snapshots and tests). */
   serialize(): Buffer {
+    this.flushAudit();
     return this.db.serialize();
   }
 

@@ -32,8 +32,17 @@ export interface IssuedToken {
   expiresAt: Date;
 }
 
+/** Tokens whose signature was checked, kept with their claims (a host sees few callers, often). */
+const MAX_VERIFIED = 1000;
+
 export class HostTokens implements TokenProvider {
   readonly lifetimeSeconds: number;
+  /**
+   * Claims of tokens already found well-formed and signed by us, by the token's exact text:
+   * the signature and the JSON are checked once per token, not once per request. Expiry and
+   * the user (existing, enabled) are still checked on every request.
+   */
+  private readonly verified = new Map<string, TokenClaims>();
 
   constructor(
     private readonly key: Buffer,
@@ -68,7 +77,12 @@ export class HostTokens implements TokenProvider {
    * signature, unknown user), TOKEN_EXPIRED, or ACCOUNT_DISABLED.
    */
   verify(token: string): DirectoryUserSummary {
-    const claims = this.claims(token);
+    let claims = this.verified.get(token);
+    if (claims === undefined) {
+      claims = this.claims(token);
+      if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+      this.verified.set(token, claims);
+    }
     if (claims.exp <= Math.floor(this.clock.now().getTime() / 1000)) {
       throw new ApiError(401, "TOKEN_EXPIRED", `The token expired at ${new Date(claims.exp * 1000).toISOString()}; log in again (POST /api/v1/admin/login/forms).`);
     }

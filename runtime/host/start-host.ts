@@ -14,7 +14,7 @@ import { dirname, join, resolve } from "node:path";
 import type fastifyFactory from "fastify";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Dispatcher } from "undici";
-import type { Clock, Logger, RuntimeSettings } from "../context";
+import type { AuditRecord, Clock, Logger, RuntimeSettings } from "../context";
 import type { ActionPlugin } from "../definition";
 import { openDirectory, type SqliteDirectory } from "../directory";
 import { SiqError, toSiqError } from "../errors";
@@ -59,6 +59,8 @@ export interface HostOptions {
   host?: string;
   /** The pipelines folder, or false for none; default ./pipelines. */
   pipelinesDir?: string | false;
+  /** How long a run may use a pipeline without looking at its file again; default 1000 ms (0: every run). */
+  pipelinesRecheckMs?: number;
   /** Hosts that pipelines run by the host may reach although private (`--allow-hosts`). */
   allowHosts?: readonly string[] | readonly AllowedHost[];
   /** Token lifetime; default 3600 s. */
@@ -133,7 +135,11 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
       throttle: new LoginThrottle(clock, options.login),
       clock,
       inbox: new Inbox(options.inbox),
-      pipelines: pipelinesDir === undefined ? undefined : new PipelinesFolder(pipelinesDir, { env: () => withHostUrl(env, ownUrl), ...(options.actions ? { actions: options.actions } : {}) }),
+      pipelines: pipelinesDir === undefined ? undefined : new PipelinesFolder(pipelinesDir, {
+              env: () => withHostUrl(env, ownUrl),
+              ...(options.actions ? { actions: options.actions } : {}),
+              ...(options.pipelinesRecheckMs !== undefined ? { recheckMs: options.pipelinesRecheckMs } : {}),
+            }),
       runtime: () => {
         if (!runtime) throw new ApiError(503, "HOST_STARTING", "The host is still starting; try again in a moment.");
         return runtime;
@@ -177,6 +183,8 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
           state.closing = true;
           await server.close();
           await ownedDispatcher.close();
+          // The audit records of the last requests, queued for the end of the turn, are written now.
+          directory.flushAudit();
           if (ownsDirectory) directory.close();
         })();
         return closing;
@@ -244,11 +252,14 @@ function buildApp(host: HostContext, options: HostOptions, state: { closing: boo
     return payload;
   });
 
+  // Audit records are written in one transaction per event-loop turn (recordSoon); the audit
+  // endpoint, dump and close write what is queued first.
+  const auditFailed = (error: unknown, entry: AuditRecord): void => host.logger.log("error", "host.audit-failed", { code: toSiqError(error).code, url: entry.url });
   app.addHook("onResponse", async (request, reply) => {
     const now = host.clock.now();
     try {
       // The form pages' static files are not calls of the API (the request log still has them).
-      if (request.routeOptions.config.audit !== false) host.directory.record(auditRecordOf(request, reply, now));
+      if (request.routeOptions.config.audit !== false) host.directory.recordSoon(auditRecordOf(request, reply, now), auditFailed);
     } catch (error) {
       host.logger.log("error", "host.audit-failed", { code: toSiqError(error).code, url: request.url });
     }

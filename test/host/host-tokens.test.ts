@@ -84,3 +84,30 @@ test("a lifetime below one second is refused", () => {
   expect(() => new HostTokens(key, directory, new MovableClock(), 0)).toThrow(expect.objectContaining({ code: "USAGE" }));
   directory.close();
 });
+
+test("a token verified before is checked again for expiry, user and disabled flag on every request", () => {
+  const { tokens, admin, clock, directory } = setup(60);
+  const helper = directory.createUser({ username: "helper" });
+  const forAdmin = tokens.issue(admin).token;
+  const forHelper = tokens.issue(helper).token;
+  // Verified once each: their claims are now known.
+  expect(tokens.verify(forAdmin).guid).toBe(admin.guid);
+  expect(tokens.verify(forHelper).guid).toBe(helper.guid);
+  directory.disableUser(helper.guid);
+  expect(codeOf(() => tokens.verify(forHelper))).toBe("ACCOUNT_DISABLED");
+  expect(codeOf(() => tokens.verify(forHelper))).toBe("ACCOUNT_DISABLED");
+  expect(tokens.verify(forAdmin).guid).toBe(admin.guid);
+  clock.advance(60_000);
+  expect(codeOf(() => tokens.verify(forAdmin))).toBe("TOKEN_EXPIRED");
+  directory.close();
+});
+
+test("a tampered copy of a verified token is still TOKEN_INVALID", () => {
+  const { tokens, admin, directory } = setup();
+  const { token } = tokens.issue(admin);
+  expect(tokens.verify(token).guid).toBe(admin.guid);
+  const [header, payload, signature] = token.split(".") as [string, string, string];
+  const flipped = `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith("AA") ? "AB" : "AA"}`;
+  expect(codeOf(() => tokens.verify(flipped))).toBe("TOKEN_INVALID");
+  directory.close();
+});

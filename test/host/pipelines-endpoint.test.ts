@@ -121,3 +121,44 @@ test("running needs a token", async () => {
   expect(answer.status).toBe(401);
   expect(t.directory.findUser("x")).toBeUndefined();
 });
+
+describe("an edited pipeline file", () => {
+  const named = (name: string) => JSON.stringify({ ...createUser, name });
+
+  async function runName(host: TestHost): Promise<unknown> {
+    const answer = await host.call("POST", "/api/v1/pipelines/create-account/run", { token: host.tokenFor("admin"), body: { answers: { q1: "edited" } } });
+    expect(answer.status).toBe(200);
+    return answer.json.pipeline;
+  }
+
+  test("is run from the next request once its file is looked at again; the list is always current", async () => {
+    const slow = await startTestHost({ pipelinesDir: dir, pipelinesRecheckMs: 60_000 });
+    try {
+      expect(await runName(slow)).toBe("Create account");
+      writeFileSync(join(dir, "create-account.pipeline.json"), named("Create account (v2)"));
+      // Within the recheck time, runs use the pipeline as loaded; the list looks at the file.
+      expect(await runName(slow)).toBe("Create account");
+      expect((await slow.call("GET", "/api/v1/pipelines", { token: slow.tokenFor("admin") })).json.items[1].title).toBe("Create account (v2)");
+      // The list has seen the new file, so the next run uses it too.
+      expect(await runName(slow)).toBe("Create account (v2)");
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test("is run from the first request after the recheck time", async () => {
+    const quick = await startTestHost({ pipelinesDir: dir, pipelinesRecheckMs: 50 });
+    try {
+      expect(await runName(quick)).toBe("Create account");
+      writeFileSync(join(dir, "create-account.pipeline.json"), named("Create account (v3)"));
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(await runName(quick)).toBe("Create account (v3)");
+      rmSync(join(dir, "create-account.pipeline.json"));
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      const gone = await quick.call("POST", "/api/v1/pipelines/create-account/run", { token: quick.tokenFor("admin"), body: { answers: { q1: "edited" } } });
+      expect(gone.status).toBe(404);
+    } finally {
+      await quick.close();
+    }
+  });
+});
