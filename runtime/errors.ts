@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   // Pipelines, answers and usage (exit code 2)
   PIPELINE_INVALID: "The pipeline file has problems; each one is listed.",
   JSON_SYNTAX: "A file is not valid JSON.",
+  JSON_KEY_NOT_ALLOWED: "A JSON file uses the key __proto__, which JavaScript reads as the object's prototype rather than as data.",
   SCHEMA_VIOLATION: "A file does not match its JSON Schema.",
   ENV_VARIABLE_MISSING: "A ${NAME} in connections names an environment variable that is not set.",
   ENV_VARIABLE_NOT_ALLOWED: "A ${NAME} appears outside connections, where secrets must not sit.",
@@ -28,6 +29,7 @@ export const ERROR_CODES = {
   ANSWERS_INVALID: "An answer does not fit its question.",
   USAGE: "The command line is not valid.",
   FILE_NOT_FOUND: "A file named by the user does not exist or cannot be read.",
+  FILE_OUTSIDE_PIPELINE_FOLDER: "An Action Documents file is outside the pipeline's folder (symbolic links resolved); document files must be in it or below it.",
   // Formula and template warnings (runtime/template); shown as `warning:` lines, exit code unchanged
   TEMPLATE_RAW: "A template inserts a value with {{{ }}}, without escaping it for its document.",
   ACTION_CONFLICT: "Two registered actions share an id or display name.",

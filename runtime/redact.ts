@@ -29,13 +29,15 @@ export class Redactor {
     this.parent = parent;
   }
 
-  /** Remembers a secret value (and its URL- and Base64-encoded forms, which leak the same way). */
+  /**
+   * Remembers a secret value, and the forms in which it is written into URLs, forms and JSON
+   * (a query parameter, a form field, a JSON string an echoing server quotes): each of them
+   * reveals the secret as well.
+   */
   addSecret(value: string | undefined | null): void {
     if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH) return;
     const before = this.secrets.size;
-    this.secrets.add(value);
-    const encoded = encodeURIComponent(value);
-    if (encoded !== value) this.secrets.add(encoded);
+    for (const form of encodedForms(value)) if (form.length >= MIN_SECRET_LENGTH) this.secrets.add(form);
     if (before !== this.secrets.size) this.pattern = undefined;
   }
 
@@ -97,6 +99,38 @@ export class Redactor {
     this.pattern = new RegExp(alternatives.join("|"), "g");
     return this.pattern;
   }
+}
+
+/** The secret as written raw, URL-encoded (component, RFC 3986, query), form-encoded and inside a JSON string. */
+function encodedForms(value: string): Set<string> {
+  const forms = new Set<string>([value, JSON.stringify(value).slice(1, -1)]);
+  let component: string;
+  try {
+    component = encodeURIComponent(value);
+  } catch {
+    // A lone surrogate: URL encoders fail on it, so no URL-encoded form can be written.
+    return forms;
+  }
+  const rfc3986 = component.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  forms.add(component);
+  forms.add(rfc3986);
+  forms.add(rfc3986.replace(/%20/g, "+"));
+  // How query parameters are written (url.ts): `$ , : @` stay readable.
+  forms.add(component.replace(/%24/g, "$").replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%40/g, "@"));
+  return forms;
+}
+
+/**
+ * A short excerpt of a response body for an error message: masked first, then flattened and
+ * cut, so neither flattening (a secret with white space) nor the cut (half a secret) can keep a
+ * secret from being recognised.
+ */
+export function maskedExcerpt(body: string, limit: number, redactor: Redactor | undefined): string {
+  // Masking reads at most this much: an excerpt of `limit` characters never needs more, short of
+  // a body that is almost all white space.
+  const head = body.length > 64 * 1024 ? body.slice(0, 64 * 1024) : body;
+  const flat = (redactor ? redactor.maskText(head) : head).replace(/\s+/g, " ").trim();
+  return flat.length > limit ? `${flat.slice(0, limit)}...` : flat;
 }
 
 function isRecord(value: object): boolean {
