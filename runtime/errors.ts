@@ -99,6 +99,7 @@ export const ERROR_CODES = {
   OUTPUT_PATH_INVALID: "An Output Path is not a valid JSONPath (RFC 9535), XPath 1.0 or header:Name.",
   OUTPUT_PATH_MISMATCH: "An Output Path does not fit the response: JSONPath on an XML response, or XPath on JSON.",
   OUTPUT_PATH_RESPONSE_INVALID: "The response body is not well-formed JSON or XML, so Output Path cannot read it.",
+  OUTPUT_PATH_TOO_LARGE: "An XPath Output Path selects more XML than it may (8 times the response, at least 1 MB): nested elements each give their whole XML.",
   REQUEST_BODY_INVALID: "A Request Body does not match its Request Schema exactly; every extra and missing element is listed.",
   REQUEST_SCHEMA_INVALID: "A Request Schema is not a valid JSON Schema 2020-12, or uses something refused (remote $ref, $data, a pattern that could backtrack).",
   REQUEST_SCHEMA_REQUIRED: "A Request Body was given without a Request Schema.",

@@ -58,7 +58,8 @@ export class Redactor {
   maskKnownSecrets<T>(value: T): T {
     const walk = (item: unknown, depth: number): unknown => {
       if (typeof item === "string") return this.maskSecretValues(item);
-      if (item === null || typeof item !== "object" || depth > 64) return item;
+      if (item === null || typeof item !== "object") return item;
+      if (depth > MAX_WALK_DEPTH) return maskDeep(item, (text) => this.maskSecretValues(text));
       if (Array.isArray(item)) return item.map((entry) => walk(entry, depth + 1));
       const out: Record<string, unknown> = {};
       for (const [key, entry] of Object.entries(item as Record<string, unknown>)) out[key] = walk(entry, depth + 1);
@@ -80,7 +81,8 @@ export class Redactor {
 
   private maskValue(value: unknown, depth: number): unknown {
     if (typeof value === "string") return this.maskText(value);
-    if (value === null || typeof value !== "object" || depth > 64) return value;
+    if (value === null || typeof value !== "object") return value;
+    if (depth > MAX_WALK_DEPTH) return maskDeep(value, (text) => this.maskText(text));
     if (Array.isArray(value)) return value.map((item) => this.maskValue(item, depth + 1));
     if (typeof (value as { toJSON?: unknown }).toJSON === "function" && !isRecord(value)) {
       return this.maskValue((value as { toJSON(): unknown }).toJSON(), depth + 1);
@@ -98,6 +100,30 @@ export class Redactor {
     const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.pattern = new RegExp(alternatives.join("|"), "g");
     return this.pattern;
+  }
+}
+
+/** Objects are walked this deep; deeper parts are masked as JSON text (a walk must not overflow the stack). */
+const MAX_WALK_DEPTH = 64;
+
+/**
+ * A part nested deeper than the walk goes: masked as its JSON text, and read back when masking
+ * left valid JSON (else the masked text stands in for it); a part too deep to write as JSON is
+ * masked whole.
+ */
+function maskDeep(item: object, mask: (text: string) => string): unknown {
+  let text: string;
+  try {
+    text = JSON.stringify(item);
+  } catch {
+    return MASK;
+  }
+  const masked = mask(text);
+  if (masked === text) return item;
+  try {
+    return JSON.parse(masked) as unknown;
+  } catch {
+    return masked;
   }
 }
 

@@ -9,6 +9,7 @@ import { convertInput } from "../../runtime/binding/convert";
 import { ResultsWriter } from "../../runtime/bulk/results-file";
 import { openDirectory } from "../../runtime/directory";
 import { isActionError } from "../../runtime/errors";
+import { compileOutputPath, ParsedResponse } from "../../runtime/extract/output-path";
 import { xmlEscape } from "../../runtime/formula/functions/encoding";
 import { compileRequestSchema, MAX_URL_FORMAT_LENGTH } from "../../runtime/http/request-schema";
 import { parseJsonText } from "../../runtime/pipeline/json-source";
@@ -344,5 +345,67 @@ describe("files holding secrets are owner-only", () => {
     const writer = new ResultsWriter(file);
     writer.close();
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("XPath Output Paths stay fast on large XML lists", () => {
+  const users = (n: number) => `<Users xmlns="http://example.com/u">${Array.from({ length: n }, (_, i) => `<User id="${i}"><Name>u${i}</Name><Email>u${i}@x.com</Email></User>`).join("")}</Users>`;
+  const select = (path: string, body: string) => compileOutputPath(path).select(new ParsedResponse({ contentType: "application/xml", body, headers: {} }));
+
+  test("a list of 20,000 users is read in seconds, not hours", () => {
+    const body = users(20_000);
+    let out: unknown[] = [];
+    const ms = elapsedMs(() => (out = select("/Users/User/Email", body)));
+    expect(out).toHaveLength(20_000);
+    expect(out[19_999]).toBe("u19999@x.com");
+    expect(ms).toBeLessThan(10_000);
+  });
+
+  test.each([
+    ["//Name | //Email", ["u0", "u0@x.com", "u1", "u1@x.com", "u2", "u2@x.com"]],
+    ["(//User)[last()]/Name", ["u2"]],
+    ["//User[2]/Email", ["u1@x.com"]],
+    ["//Email/preceding-sibling::Name", ["u0", "u1", "u2"]],
+    ["//User/@id", ["0", "1", "2"]],
+    ["//User[Name = 'u1']/following-sibling::User/Name", ["u2"]],
+  ])("document order still holds: %s", (path, expected) => {
+    expect(select(path, users(3))).toEqual(expected);
+  });
+
+  test("nested elements cannot make the output exhaust memory: OUTPUT_PATH_TOO_LARGE", () => {
+    const body = `${"<a>".repeat(5000)}${"</a>".repeat(5000)}`;
+    let code: string | undefined;
+    const ms = elapsedMs(() => {
+      try {
+        select("//a", body);
+      } catch (error) {
+        code = isActionError(error) ? error.code : "thrown";
+      }
+    });
+    expect(code).toBe("OUTPUT_PATH_TOO_LARGE");
+    expect(ms).toBeLessThan(5000);
+    expect(select("count(//a)", body)).toEqual([5000]);
+  });
+});
+
+describe("a secret nested deeper than the redactor walks is still masked", () => {
+  test.each([[10], [100], [1000]])("at depth %i", (depth) => {
+    const redactor = new Redactor();
+    redactor.addSecret("deep-secret-value");
+    let value: unknown = { token: "deep-secret-value", keep: "x" };
+    for (let i = 0; i < depth; i++) value = [value];
+    const shown = JSON.stringify([redactor.maskKnownSecrets(value), redactor.mask(value)]);
+    expect(shown).not.toContain("deep-secret-value");
+    expect(shown).toContain('"keep":"x"');
+  });
+
+  test("a part too deep to write as JSON is masked whole", () => {
+    const redactor = new Redactor();
+    redactor.addSecret("deep-secret-value");
+    let value: unknown = { token: "deep-secret-value" };
+    for (let i = 0; i < 200_000; i++) value = [value];
+    let shown = "";
+    expect(() => (shown = String(JSON.stringify(redactor.maskKnownSecrets(value)) ?? ""))).not.toThrow();
+    expect(shown).not.toContain("deep-secret-value");
   });
 });
