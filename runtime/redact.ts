@@ -22,7 +22,8 @@ export function isSensitiveKey(key: string): boolean {
 
 export class Redactor {
   private readonly secrets = new Set<string>();
-  private pattern: RegExp | undefined;
+  /** The secrets, longest first (so a secret that contains another is masked whole); rebuilt after an add. */
+  private ordered: string[] | undefined;
   private readonly parent: Redactor | undefined;
 
   constructor(parent?: Redactor) {
@@ -38,7 +39,7 @@ export class Redactor {
     if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH) return;
     const before = this.secrets.size;
     for (const form of encodedForms(value)) if (form.length >= MIN_SECRET_LENGTH) this.secrets.add(form);
-    if (before !== this.secrets.size) this.pattern = undefined;
+    if (before !== this.secrets.size) this.ordered = undefined;
   }
 
   /** A child that masks everything this one masks, plus its own secrets (one per run). */
@@ -68,10 +69,17 @@ export class Redactor {
     return walk(value, 0) as T;
   }
 
+  /**
+   * Plain substring replacement, not one regular expression of every secret: an answer can make
+   * a secret of any length (a Basic Auth Password), and a regular expression that large cannot
+   * even be compiled.
+   */
   private maskSecretValues(text: string): string {
-    const out = this.parent ? this.parent.maskSecretValues(text) : text;
-    const pattern = this.secretPattern();
-    return pattern ? out.replace(pattern, MASK) : out;
+    let out = this.parent ? this.parent.maskSecretValues(text) : text;
+    if (this.secrets.size === 0) return out;
+    this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length);
+    for (const secret of this.ordered) if (out.includes(secret)) out = out.split(secret).join(MASK);
+    return out;
   }
 
   /** A deep copy with secrets masked in every string and sensitive keys' values replaced. */
@@ -94,13 +102,6 @@ export class Redactor {
     return out;
   }
 
-  private secretPattern(): RegExp | undefined {
-    if (this.pattern || this.secrets.size === 0) return this.pattern;
-    // Longest first, so a secret that contains another is masked whole.
-    const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    this.pattern = new RegExp(alternatives.join("|"), "g");
-    return this.pattern;
-  }
 }
 
 /** Objects are walked this deep; deeper parts are masked as JSON text (a walk must not overflow the stack). */
@@ -162,10 +163,6 @@ export function maskedExcerpt(body: string, limit: number, redactor: Redactor | 
 function isRecord(value: object): boolean {
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

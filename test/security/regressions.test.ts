@@ -409,3 +409,47 @@ describe("a secret nested deeper than the redactor walks is still masked", () =>
     expect(shown).not.toContain("deep-secret-value");
   });
 });
+
+describe("custom fields named like Object's members are data", () => {
+  test.each([["__proto__"], ["constructor"], ["toString"]])("%j is stored and read back as a field", (name) => {
+    const directory = openTestDirectory();
+    try {
+      directory.createUser({ username: "jdoe", customFields: [[name, "value-1"], ["Dept", "Sales"]] });
+      const fields = directory.getUser("jdoe")?.customFields ?? {};
+      expect(Object.entries(fields)).toEqual(expect.arrayContaining([[name, "value-1"], ["Dept", "Sales"]]));
+      expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+      expect(JSON.parse(JSON.stringify(fields))).toEqual(JSON.parse(`{"${name}":"value-1","Dept":"Sales"}`));
+    } finally {
+      directory.close();
+    }
+  });
+});
+
+describe("a secret of any length can be masked (no regular expression too large to compile)", () => {
+  test("the redactor masks a 60,000-character secret in all its forms", () => {
+    const redactor = new Redactor();
+    const secret = `${"\r".repeat(20_000)}Zq${"é".repeat(20_000)}`;
+    redactor.addSecret(secret);
+    expect(redactor.maskText(`a ${secret} b ${encodeURIComponent(secret)} c`)).toBe("a *** b *** c");
+    expect(redactor.mask({ value: JSON.stringify(secret) })).toEqual({ value: '"***"' });
+  });
+
+  test("a run whose Basic Auth Password answer is 40,000 characters ends with a result, the password masked", async () => {
+    const server = await startRecordingServer((request, response) => json(response, 401, { got: request.headers.authorization }));
+    const runtime = createRuntime();
+    try {
+      const pipeline = pipelineOf({
+        name: "Long secret",
+        questions: { pw: { label: "Password", type: "text" } },
+        actions: [{ name: "Call", type: "Send to REST Service", inputs: { URL: `${server.url}/x`, "HTTP Method": "GET", "Basic Auth Username": "u", "Basic Auth Password": "=[pw]", "Fail On Error Status": true } }],
+      });
+      const password = `${"%".repeat(20_000)}${"\"".repeat(20_000)}`;
+      const result = await runtime.run(pipeline, { answers: { pw: password } });
+      expect(result.actions[0]?.error?.code).toBe("HTTP_ERROR_STATUS");
+      expect(JSON.stringify(result)).not.toContain(Buffer.from(`u:${password}`).toString("base64").slice(0, 40));
+    } finally {
+      await runtime.close();
+      await server.close();
+    }
+  });
+});
