@@ -195,6 +195,7 @@ function loadFastify(): typeof fastifyFactory {
 }
 
 function buildApp(host: HostContext, options: HostOptions, state: { closing: boolean }): FastifyInstance {
+  const hostContext = host;
   const app = loadFastify()({
     logger: false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
@@ -202,6 +203,23 @@ function buildApp(host: HostContext, options: HostOptions, state: { closing: boo
     requestIdHeader: false,
     // While closing, our own hook answers 503 HOST_CLOSING in the API's error shape.
     return503OnClosing: false,
+    // A URL Fastify cannot route (malformed percent-encoding) fails before routing and our hooks:
+    // answered here in the API's error shape, and logged and audited like every other call.
+    frameworkErrors: (error, request, reply) => {
+      request.siq = { caller: undefined, asUser: undefined, asUserHeader: undefined, loginName: undefined, errorCode: undefined };
+      try {
+        authenticate(hostContext, request);
+      } catch {
+        // not signed in: the caller is recorded as anonymous, and the 400 stands either way
+      }
+      const apiError =
+        error.code === "FST_ERR_BAD_URL"
+          ? new ApiError(400, "PATH_INVALID", "The URL's path is not valid: it has a malformed percent-encoding. Encode each path segment as UTF-8 (encodeURIComponent).")
+          : toApiError(error);
+      sendError(hostContext, request, reply, apiError);
+      // Fastify runs no hooks for such a request: record it here.
+      recordRequest(hostContext, options, request, reply);
+    },
     ajv: {
       customOptions: {
         // Reject what the schema does not allow: never drop unknown properties, never coerce types.
@@ -239,15 +257,7 @@ function buildApp(host: HostContext, options: HostOptions, state: { closing: boo
     return payload;
   });
 
-  app.addHook("onResponse", async (request, reply) => {
-    const now = host.clock.now();
-    try {
-      host.directory.record(auditRecordOf(request, reply, now));
-    } catch (error) {
-      host.logger.log("error", "host.audit-failed", { code: toSiqError(error).code, url: request.url });
-    }
-    options.requestLog?.(logEntryOf(request, reply, now));
-  });
+  app.addHook("onResponse", async (request, reply) => recordRequest(host, options, request, reply));
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => sendError(host, request, reply, toApiError(error)));
   app.setNotFoundHandler((request, reply) =>
@@ -261,6 +271,17 @@ function buildApp(host: HostContext, options: HostOptions, state: { closing: boo
   registerPipelineRoutes(app, host);
   registerInboxRoutes(app, host);
   return app;
+}
+
+/** One audit record and one request log line per answered request. */
+function recordRequest(host: HostContext, options: HostOptions, request: FastifyRequest, reply: FastifyReply): void {
+  const now = host.clock.now();
+  try {
+    host.directory.record(auditRecordOf(request, reply, now));
+  } catch (error) {
+    host.logger.log("error", "host.audit-failed", { code: toSiqError(error).code, url: request.url });
+  }
+  options.requestLog?.(logEntryOf(request, reply, now));
 }
 
 /** Bearer token, then X-As-User. Throws ApiError 401/403. */

@@ -15,6 +15,7 @@ import { compileRequestSchema, MAX_URL_FORMAT_LENGTH } from "../../runtime/http/
 import { parseJsonText } from "../../runtime/pipeline/json-source";
 import { maskedExcerpt, Redactor } from "../../runtime/redact";
 import { createRuntime } from "../../runtime/runtime";
+import { startTestHost } from "../host/helpers/test-host";
 import { inspect, pipelineOf } from "../helpers/pipelines";
 import { json, startRecordingServer, type RecordingServer } from "../helpers/recording-server";
 import { openTestDirectory } from "../helpers/test-directory";
@@ -450,6 +451,21 @@ describe("a secret of any length can be masked (no regular expression too large 
     } finally {
       await runtime.close();
       await server.close();
+    }
+  });
+});
+
+describe("a URL the host cannot route is answered in the API's shape and audited", () => {
+  test.each([["/api/v1/admin/users/%E0%A4%A"], ["/%ZZ?format=xml"]])("%s: 400 PATH_INVALID, one audit record and one log line, naming the caller", async (path) => {
+    const host = await startTestHost();
+    try {
+      const answer = await host.call("GET", path, { token: host.tokenFor("admin") });
+      expect(answer.status).toBe(400);
+      expect(answer.json?.error?.code ?? /<Code>(\w+)<\/Code>/.exec(answer.text)?.[1]).toBe("PATH_INVALID");
+      expect(host.directory.listAudit().items).toEqual([expect.objectContaining({ user: "admin", status: 400, detail: "PATH_INVALID", url: path })]);
+      expect(host.logs).toEqual([expect.objectContaining({ user: "admin", status: 400, code: "PATH_INVALID" })]);
+    } finally {
+      await host.close();
     }
   });
 });
