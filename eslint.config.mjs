@@ -16,4 +16,12 @@ export default tseslint.config(
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly" } },
   },
+  {
+    // The form pages' browser scripts: plain scripts, no modules, no build step.
+    files: ["runtime/host/pages/assets/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: { window: "readonly", document: "readonly", location: "readonly", fetch: "readonly", TextDecoder: "readonly", URLSearchParams: "readonly", globalThis: "readonly", module: "writable" },
+    },
+  },
 );

@@ -2,6 +2,7 @@
  * Answers: converted by question type (SPEC 11.8) from answers files, `--set q1=value`,
  * CSV cells and JSON Lines rows. A value that does not convert is a problem naming the question.
  */
+import { isValidEmail } from "./directory/validation";
 import { SiqError } from "./errors";
 import type { Question } from "./pipeline/types";
 import { didYouMean } from "./util/suggest";
@@ -18,7 +19,24 @@ export type Answers = ReadonlyMap<string, AnswerValue>;
 
 export interface AnswerProblem {
   question: string;
+  /** The whole problem, naming the question: `q4 (Email): is not a valid email address ...`. */
   message: string;
+  /** What is wrong, without the question's name: for a form showing it beside the field. */
+  reason: string;
+  /** For a repeat question: the row (1-based) and field the problem is in. */
+  row?: number;
+  field?: string;
+}
+
+/** A conversion failure inside a repeat answer, locating the row and field. */
+class RowProblem extends Error {
+  constructor(
+    readonly reason: string,
+    readonly row: number,
+    readonly field: string | undefined,
+  ) {
+    super(field === undefined ? `row ${row} ${reason}` : `row ${row}, field ${field}: ${reason}`);
+  }
 }
 
 export function isRepeatAnswer(value: AnswerValue | undefined): value is RepeatAnswer {
@@ -38,19 +56,25 @@ export function convertAnswers(
   for (const [id, value] of Object.entries(raw)) {
     const question = Object.hasOwn(questions, id) ? questions[id] : undefined;
     if (!question) {
-      problems.push({ question: id, message: `"${id}" is not a question of this pipeline${didYouMean(id, Object.keys(questions))}` });
+      const reason = `is not a question of this pipeline${didYouMean(id, Object.keys(questions))}`;
+      problems.push({ question: id, message: `"${id}" ${reason}`, reason });
       continue;
     }
     try {
       const converted = convertAnswer(question, value);
       if (converted !== null) answers.set(id, converted);
     } catch (error) {
-      problems.push({ question: id, message: `${id} (${question.label}): ${error instanceof Error ? error.message : String(error)}` });
+      const message = `${id} (${question.label}): ${error instanceof Error ? error.message : String(error)}`;
+      if (error instanceof RowProblem) {
+        problems.push({ question: id, message, reason: error.reason, row: error.row, ...(error.field === undefined ? {} : { field: error.field }) });
+      } else {
+        problems.push({ question: id, message, reason: error instanceof Error ? error.message : String(error) });
+      }
     }
   }
   for (const [id, question] of Object.entries(questions)) {
     if (question.required && isMissing(answers.get(id))) {
-      problems.push({ question: id, message: `${id} (${question.label}) is required but has no answer` });
+      problems.push({ question: id, message: `${id} (${question.label}) is required but has no answer`, reason: "is required but has no answer" });
     }
   }
   return { answers, problems };
@@ -77,8 +101,14 @@ function isMissing(value: AnswerValue | undefined): boolean {
 function convertAnswer(question: Question, value: unknown): AnswerValue {
   if (value === null || value === undefined) return null;
   switch (question.type) {
-    case "text":
-      return scalarText(value);
+    case "text": {
+      const text = scalarText(value);
+      // A blank answer is no answer (required or not, decided above), never an invalid address.
+      if (question.format === "email" && text.trim() !== "" && !isValidEmail(text)) {
+        throw new Error("is not a valid email address (expected name@example.com)");
+      }
+      return text;
+    }
     case "number":
       return toNumber(value);
     case "boolean":
@@ -157,15 +187,15 @@ function toRows(question: Question, value: unknown): RepeatAnswer {
   const fields = question.fields ?? {};
   if (!Array.isArray(value)) throw new Error("expects a list of rows, such as [{ \"GroupName\": \"Sales\" }]");
   const rows = value.map((row, index) => {
-    if (!isPlainObject(row)) throw new Error(`row ${index + 1} must be an object of fields`);
+    if (!isPlainObject(row)) throw new RowProblem("must be an object of fields", index + 1, undefined);
     const out: Record<string, Value> = {};
     for (const [field, cell] of Object.entries(row)) {
       const type = Object.hasOwn(fields, field) ? fields[field] : undefined;
-      if (!type) throw new Error(`row ${index + 1} has the field "${field}", which the question does not have${didYouMean(field, Object.keys(fields))}`);
+      if (!type) throw new RowProblem(`has the field "${field}", which the question does not have${didYouMean(field, Object.keys(fields))}`, index + 1, undefined);
       try {
         out[field] = convertAnswer({ label: field, type }, cell) as Value;
       } catch (error) {
-        throw new Error(`row ${index + 1}, field ${field}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new RowProblem(error instanceof Error ? error.message : String(error), index + 1, field);
       }
     }
     return out;

@@ -1,11 +1,11 @@
 /** Checks an action definition against its JSON Schema and for internal consistency. */
-import { ActionDefinitionSchema } from "../schemas/action-definition";
+import actionDefinitionSchema from "../schemas/action-definition.schema.json";
 import type { ActionDefinition } from "./definition";
 import { SiqError } from "./errors";
 import { checkAgainstSchema } from "./pipeline/schema-check";
 
 export function checkActionDefinition(definition: ActionDefinition): void {
-  const issues = checkAgainstSchema(ActionDefinitionSchema, definition).map((issue) => `${issue.path}: ${issue.message}`);
+  const issues = checkAgainstSchema(actionDefinitionSchema, definition).map((issue) => `${issue.path}: ${issue.message}`);
   const seen = new Set<string>();
   for (const input of definition.inputs ?? []) {
     if (seen.has(input.name)) issues.push(`input "${input.name}" is defined twice`);

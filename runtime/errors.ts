@@ -133,6 +133,8 @@ export const ERROR_CODES = {
   BULK_RESULTS_EXISTS: "The results file exists but has no journal beside it; --restart overwrites it.",
   ROW_INTERRUPTED: "A bulk row was stopped by a crash after its directory changes were committed; they were kept and not applied again.",
   ROWS_INVALID: "The rows file cannot be read as rows: a CSV syntax error, or a header naming no question.",
+  // Form pages of the embedded host (runtime/host/pages)
+  CSRF_INVALID: "A request signed in by the form pages' session cookie lacks the page's CSRF token, or comes from another site.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});

@@ -2,7 +2,7 @@
  * `createRuntime`: the object a host embeds. Every dependency (directory, token provider, audit
  * sink, HTTP dispatcher, clock, logger) is injectable; the defaults suit a command-line run.
  */
-import { Agent, type Dispatcher } from "undici";
+import type { Agent, Dispatcher } from "undici";
 import { requireAnswers, type Answers } from "./answers";
 import type { AuditSink, Clock, DryRunRequest, Logger, RunningUser, RuntimeSettings, RuntimeShared, TokenProvider, UserDirectoryPort } from "./context";
 import { TokenCache } from "./http/auth/token-cache";
@@ -16,6 +16,7 @@ import { builtInRegistry, loadPipeline as loadPipelineFile, type LoadOptions } f
 import { PipelineInvalidError, errorCount, type Problem } from "./pipeline/problems";
 import type { Pipeline } from "./pipeline/types";
 import { Redactor } from "./redact";
+import { silentLogger } from "./silent-logger";
 import type { ActionRegistry } from "./registry";
 
 export interface RuntimeOptions {
@@ -72,7 +73,6 @@ export function defaultSettings(env: Readonly<Record<string, string | undefined>
   };
 }
 
-const silentLogger: Logger = { log: () => undefined };
 const noAudit: AuditSink = { record: () => undefined };
 
 export { systemClock };
@@ -80,7 +80,7 @@ export { systemClock };
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const registry = builtInRegistry(options.actions ?? []);
   const ownsDispatcher = options.dispatcher === undefined;
-  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 128 });
+  const dispatcher = options.dispatcher ?? defaultDispatcher();
   const settings: RuntimeSettings = { ...defaultSettings(), ...options.settings };
   const redactor = new Redactor();
   const audit = options.audit ?? (isAuditSink(options.directory) ? options.directory : noAudit);
@@ -158,6 +158,16 @@ function registerConnectionSecrets(pipeline: Pipeline, redactor: Redactor): void
       if (key !== "type" && key !== "in" && key !== "name" && key !== "tokenUrl" && key !== "scope" && typeof value === "string") redactor.addSecret(value);
     }
   }
+}
+
+/**
+ * One keep-alive Agent per runtime. undici is loaded here, not at import: commands that never
+ * send a request (`siq validate`, `siq actions`) start faster without it.
+ */
+function defaultDispatcher(): Dispatcher {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy
+  const undici = require("undici") as { Agent: typeof Agent };
+  return new undici.Agent({ keepAliveTimeout: 10_000, connections: 128 });
 }
 
 function isAuditSink(value: unknown): value is AuditSink {

@@ -36,6 +36,12 @@ export const QuestionSchema = Type.Object(
     type: QuestionTypeSchema,
     required: Type.Optional(Type.Boolean(d("True when the form must answer this question."))),
     description: Type.Optional(Type.String(d("Help text shown under the question."))),
+    format: Type.Optional(
+      Type.Literal("email", {
+        description:
+          "text questions only: \"email\" makes the answer a valid email address (the rule browsers use for <input type=email>, and the user directory's), checked on the form and again when the answers arrive.",
+      }),
+    ),
     options: Type.Optional(Type.Array(Type.String(), { minItems: 1, description: "The allowed answers of a choice or multichoice question." })),
     fields: Type.Optional(
       Type.Record(Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_ ]*$" }), FieldTypeSchema, {

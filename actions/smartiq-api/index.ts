@@ -1,12 +1,15 @@
 /** SmartIQ API (SPEC 5.2). */
 import { defineAction, type InputProblem, type RawInput, type StaticCheckContext } from "../../runtime/definition";
 import { checkHttpInputs } from "../../runtime/http/static-checks";
+import { lazyHandler } from "../../runtime/util/lazy";
+import type * as Handler from "./handler";
 import { smartiqApiDefinition } from "./definition";
-import { smartiqApiHandler } from "./handler";
 
 export const smartiqApiAction = defineAction({
   definition: smartiqApiDefinition,
-  handler: smartiqApiHandler,
+  // Loaded on the first run: the request pipeline pulls in undici, which validating does not need.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see runtime/util/lazy.ts
+  handler: lazyHandler(() => (require("./handler") as typeof Handler).smartiqApiHandler),
   check: (inputs, context) => [...checkHttpInputs(inputs, context), ...checkOrigin(inputs, context)],
 });
 

@@ -10,7 +10,8 @@ import { analyzeTemplate, type TemplateKind } from "../template";
 import { JsonData, isBlank, toJson, toText, type JsonValue, type Value } from "../values";
 import { convertInput } from "./convert";
 import { documentEntries } from "./documents";
-import { stringForm, templateKindForInput } from "./value-forms";
+import { freezeJson } from "../util/immutable-json";
+import { isLiteral, stringForm, templateKindForInput } from "./value-forms";
 
 export interface BindingContext {
   action: string;
@@ -48,16 +49,32 @@ function bindOne(input: InputDefinition, raw: JsonValue, context: BindingContext
   return convertInput(value, { action: context.action, input });
 }
 
+/**
+ * Structures written with no formula or template anywhere (a Request Schema in the file) give
+ * the same value on every run: bound once, deeply frozen, and shared. Keyed by the pipeline's
+ * own object, which does not change once the pipeline is loaded and checked.
+ */
+const literalStructures = new WeakMap<object, JsonData | false>();
+
 /** Evaluates a value as written; structures become JsonData with each leaf's typed result. */
 export function evaluateWritten(raw: JsonValue, input: InputDefinition, context: BindingContext, leaf: boolean): Value {
   if (typeof raw === "string") return evaluateString(raw, templateKindForInput(input, leaf), input, context);
-  if (Array.isArray(raw)) return new JsonData(raw.map((item) => toJson(evaluateWritten(item, input, context, true))));
-  if (raw !== null && typeof raw === "object") {
+  if (raw === null || typeof raw !== "object") return raw;
+  const known = literalStructures.get(raw);
+  if (known) return known;
+  let value: JsonData;
+  if (Array.isArray(raw)) value = new JsonData(raw.map((item) => toJson(evaluateWritten(item, input, context, true))));
+  else {
     const out: Record<string, JsonValue> = {};
     for (const [key, item] of Object.entries(raw)) out[key] = toJson(evaluateWritten(item, input, context, true));
-    return new JsonData(out);
+    value = new JsonData(out);
   }
-  return raw;
+  if (known === undefined) {
+    const literal = isLiteral(raw);
+    if (literal) freezeJson(value.data);
+    literalStructures.set(raw, literal ? value : false);
+  }
+  return value;
 }
 
 function evaluateString(text: string, kind: TemplateKind, input: InputDefinition, context: BindingContext): Value {

@@ -12,6 +12,7 @@ import { SiqError, toSiqError } from "../errors";
 import { PipelineInvalidError, errorCount } from "../pipeline/problems";
 import type { Pipeline } from "../pipeline/types";
 import type { Runtime } from "../runtime";
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "./concurrency";
 import { BulkJournal, type JournalRow } from "./journal";
 import { invalidResult, resultFromError, resultFromRun, type ResultLine } from "./result-line";
 import { ResultsWriter } from "./results-file";
@@ -19,8 +20,7 @@ import { runAsRow, type RowCommit, type RowCommitDirectory, type RowScope } from
 import { rowIdentity } from "./row-identity";
 import { openRows, type RowInput } from "./rows";
 
-export const DEFAULT_CONCURRENCY = 4;
-export const MAX_CONCURRENCY = 256;
+export { DEFAULT_CONCURRENCY, MAX_CONCURRENCY };
 
 export interface BulkRunOptions {
   pipeline: Pipeline;

@@ -10,18 +10,9 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import {
-  BulkStoppedError,
-  DEFAULT_CONCURRENCY,
-  MAX_CONCURRENCY,
-  ProgressReporter,
-  openRowCommitDirectory,
-  rowsFormatOf,
-  runBulk,
-  type BulkSummary,
-  type ResultLine,
-  type RowsFileProblem,
-} from "../bulk";
+import type * as Bulk from "../bulk";
+import type { BulkStoppedError, BulkSummary, ResultLine, RowsFileProblem } from "../bulk";
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "../bulk/concurrency";
 import { SiqError } from "../errors";
 import { inspectPipelineFile } from "../pipeline/load";
 import { errorCount, type Problem } from "../pipeline/problems";
@@ -65,6 +56,9 @@ export function bulkCommand(io: CliIo): Command {
         throw new ExitSignal(EXIT.invalid);
       };
 
+      // Loaded here, not at start-up: bulk runs pull in better-sqlite3 and csv-parse.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see runtime/util/lazy.ts
+      const { BulkStoppedError, ProgressReporter, openRowCommitDirectory, rowsFormatOf, runBulk } = require("../bulk") as typeof Bulk;
       rowsFormatOf(flags.rows);
       const pipelineFile = resolve(io.cwd, file);
       const loaded = await inspectPipelineFile(pipelineFile, { env: pipelineEnv(io.env), displayName: file }, "error");

@@ -9,10 +9,17 @@
  */
 import type { Logger } from "../context";
 import { openDirectory, type SqliteDirectory } from "../directory";
-import { HOST_URL_PLACEHOLDER, startHost, withHostUrl, type Host } from "../host";
+import type { Host } from "../host";
+import { HOST_URL_PLACEHOLDER, withHostUrl } from "../host/host-url";
+import type * as StartHost from "../host/start-host";
+import { lazy } from "../util/lazy";
 import type { Connection, Pipeline } from "../pipeline/types";
 import { createRuntime, type Runtime } from "../runtime";
 import type { CliIo } from "./io";
+
+// The host (and with it undici, Fastify, the XML writer) loads only when a run needs it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see runtime/util/lazy.ts
+const startHostModule = lazy(() => require("../host/start-host") as typeof StartHost);
 
 export interface CliRuntimeOptions {
   verbose: boolean;
@@ -39,7 +46,7 @@ export async function openCliRuntime(io: CliIo, pipeline: Pipeline, options: Cli
   let host: Host | undefined;
   try {
     if (needsEmbeddedHost(pipeline)) {
-      host = await startHost({
+      host = await startHostModule().startHost({
         directory,
         port: 0,
         host: "127.0.0.1",

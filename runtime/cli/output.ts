@@ -65,13 +65,21 @@ export function writeRunResult(io: CliIo, colors: Colors, result: RunResult): vo
   }
 }
 
+/**
+ * One line per output for people: long text is cut, and large objects and lists are summarised
+ * (`--json` prints every output whole).
+ */
 function formatOutput(value: JsonValue): string {
+  const limit = 160;
   if (typeof value === "string") {
     const oneLine = value.replace(/\r?\n/g, "⏎");
-    return oneLine === "" ? '""' : oneLine.length > 200 ? `${oneLine.slice(0, 200)}… (${value.length} characters)` : oneLine;
+    return oneLine === "" ? '""' : oneLine.length > limit ? `${oneLine.slice(0, limit)}… (${value.length} characters)` : oneLine;
   }
   const text = JSON.stringify(value);
-  return text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text;
+  if (text.length <= limit || value === null || typeof value !== "object") return text;
+  if (Array.isArray(value)) return `[${value.length} items] ${text.slice(0, 80)}…`;
+  const keys = Object.keys(value);
+  return `{ ${keys.slice(0, 6).join(", ")}${keys.length > 6 ? ", …" : ""} } (${keys.length} fields)`;
 }
 
 /** `error CODE: message` on stderr, for people. */

@@ -5,7 +5,8 @@
  * those in flight finish, then the directory is closed.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { startHost, type RequestLogEntry } from "../host";
+import type { RequestLogEntry } from "../host";
+import type * as StartHost from "../host/start-host";
 import { announceAdminPassword, stderrLogger } from "./cli-runtime";
 import type { CliIo } from "./io";
 
@@ -32,6 +33,9 @@ export function serveCommand(io: CliIo): Command {
     .option("--token-lifetime <seconds>", "how long a login token lasts (default 3600)", integer("--token-lifetime", 1, 31_536_000))
     .option("--verbose", "log the steps of pipeline runs to standard error (secrets masked)")
     .action(async (flags: ServeFlags) => {
+      // Loaded here, not at start-up: every other command would pay for Fastify and undici.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see runtime/util/lazy.ts
+      const { startHost } = require("../host/start-host") as typeof StartHost;
       const host = await startHost({
         port: flags.port,
         host: flags.bind,
@@ -46,7 +50,7 @@ export function serveCommand(io: CliIo): Command {
       });
       announceAdminPassword(io, host.createdAdminPassword);
       io.stderr.write(`siq host listening on ${host.url}${flags.bind === "127.0.0.1" ? "" : ` (bound to ${flags.bind})`}\n`);
-      io.stderr.write(`  directory: ${host.directory.file}\n  pipelines: ${host.pipelinesDir ?? "(none)"}\n  Ctrl-C stops it.\n`);
+      io.stderr.write(`  directory: ${host.directory.file}\n  pipelines: ${host.pipelinesDir ?? "(none)"}\n  form pages: ${host.url}/\n  Ctrl-C stops it.\n`);
 
       await new Promise<void>((resolve) => {
         const stop = (why: string) => {

@@ -7,9 +7,9 @@ import { relative } from "node:path";
 import { Command } from "commander";
 import { SiqError } from "../errors";
 import type { Problem } from "../pipeline/problems";
-import { findSpecFiles } from "../spec/find-specs";
-import { SpecInvalidError } from "../spec/load-spec";
-import { runSpec } from "../spec/run-spec";
+import type * as FindSpecs from "../spec/find-specs";
+import type * as LoadSpec from "../spec/load-spec";
+import type * as RunSpec from "../spec/run-spec";
 import type { SpecResult } from "../spec/types";
 import { EXIT, ExitSignal, colorsFor, type CliIo, type Colors } from "./io";
 import { invalidOutput, problemFromError, writeJson, writeProblems } from "./output";
@@ -31,6 +31,12 @@ export function testCommand(io: CliIo): Command {
     .option("--json", "print { status, passed, failed, invalid, specs, problems } as JSON")
     .action(async (targets: string[], flags: TestFlags) => {
       const colors = colorsFor(io.stdout, io.env);
+      // Loaded here, not at start-up: specs pull in the whole runtime and their TypeBox schema.
+      /* eslint-disable @typescript-eslint/no-require-imports -- deliberately lazy, see runtime/util/lazy.ts */
+      const { findSpecFiles } = require("../spec/find-specs") as typeof FindSpecs;
+      const { SpecInvalidError } = require("../spec/load-spec") as typeof LoadSpec;
+      const { runSpec } = require("../spec/run-spec") as typeof RunSpec;
+      /* eslint-enable @typescript-eslint/no-require-imports */
       const { files, missing } = await findSpecFiles(targets, io.cwd);
       const usage: Problem[] = missing.map((target) => problemFromError(new SiqError("FILE_NOT_FOUND", `${target} does not exist: name spec files or folders that hold them`), target));
       if (files.length === 0 && missing.length === 0) {

@@ -4,7 +4,7 @@
  */
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { Clock } from "../context";
 import { SiqError } from "../errors";
 import { migrate } from "./migrations";
@@ -66,7 +66,10 @@ export function openDirectory(options: OpenDirectoryOptions = {}): OpenedDirecto
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       closeSync(openSync(file, "a", 0o600));
     }
-    db = new Database(file);
+    // Loaded here, not at import: commands that never open the directory start faster without it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy
+    const Sqlite = require("better-sqlite3") as typeof Database;
+    db = new Sqlite(file);
   } catch (error) {
     throw new SiqError("FILE_NOT_FOUND", `Cannot open the user directory at ${file}: ${(error as Error).message}. Check the --data folder and its permissions.`, {
       cause: error,

@@ -158,12 +158,18 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
   private readonly db: Database.Database;
   private readonly now: () => Date;
   private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * One transaction wrapper for every call: better-sqlite3 builds several functions for each
+   * `db.transaction(fn)`, which a user creation (five nested writes) paid five times over.
+   */
+  private readonly inTransactionOf: Database.Transaction<(fn: () => unknown) => unknown>;
 
   /** Use `openDirectory`, which migrates and bootstraps the database first. */
   constructor(db: Database.Database, options: SqliteDirectoryOptions) {
     this.db = db;
     this.file = options.file;
     this.now = options.now;
+    this.inTransactionOf = db.transaction((fn: () => unknown) => fn());
   }
 
   // ---------------------------------------------------------------- transactions
@@ -175,7 +181,7 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
    */
   transaction<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn).immediate();
+      return this.inTransactionOf.immediate(fn) as T;
     } catch (error) {
       throw mapSqliteError(error);
     }

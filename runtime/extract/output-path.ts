@@ -17,8 +17,9 @@ import { SiqError } from "../errors";
 import type { JsonValue, Value } from "../values";
 import { JsonData } from "../values";
 import { parseJsonPath } from "./jsonpath";
+import { lazy } from "../util/lazy";
+import type * as XmlDocumentModule from "./xml-document";
 import type { XmlDocument, XmlNode } from "./xml-document";
-import { XmlNotWellFormed, declaredPrefixes, parseXmlDocument, xmlNodeValue } from "./xml-document";
 import { XPathSyntaxError, rewriteXPathNames } from "./xpath-names";
 import { installLinearNodeSets } from "./xpath-speed";
 
@@ -83,10 +84,11 @@ export class ParsedResponse {
   xmlDocument(): { document: XmlDocument; prefixes: Record<string, string> } {
     if (!this.xml) {
       try {
+        const { parseXmlDocument, declaredPrefixes } = xmlDocument();
         const document = parseXmlDocument(this.response.body);
         this.xml = { document, prefixes: declaredPrefixes(document) };
       } catch (error) {
-        const reason = error instanceof XmlNotWellFormed ? error.message : "it cannot be parsed";
+        const reason = error instanceof xmlDocument().XmlNotWellFormed ? error.message : "it cannot be parsed";
         throw new SiqError("OUTPUT_PATH_RESPONSE_INVALID",
           `Output Path cannot read the response as XML (${describeType(this.response.contentType, "XML")}): ${reason}.`);
       }
@@ -211,9 +213,15 @@ interface XPathModule {
   XBoolean: abstract new (...args: never[]) => unknown;
   XNodeSet: { prototype: object };
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- see XPathModule
-const xpath = require("xpath") as XPathModule;
-installLinearNodeSets(xpath.XNodeSet);
+// The XML stack (xpath, @xmldom/xmldom) is loaded on first use: most pipelines never meet XML.
+const xpathModule = lazy(() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see XPathModule
+  const module = require("xpath") as XPathModule;
+  installLinearNodeSets(module.XNodeSet);
+  return module;
+});
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
+const xmlDocument = lazy(() => require("./xml-document") as typeof XmlDocumentModule);
 
 class XPathOutput implements OutputPath {
   readonly kind = "xpath";
@@ -224,7 +232,7 @@ class XPathOutput implements OutputPath {
     try {
       const rewritten = rewriteXPathNames(source.trim());
       this.prefixes = rewritten.prefixes;
-      this.evaluator = xpath.parse(rewritten.expression);
+      this.evaluator = xpathModule().parse(rewritten.expression);
     } catch (error) {
       const reason = error instanceof XPathSyntaxError ? error.message : "it is not an XPath 1.0 expression";
       throw invalid(source, reason);
@@ -252,8 +260,8 @@ class XPathOutput implements OutputPath {
       throw invalid(this.source, error instanceof Error ? error.message : String(error));
     }
     if (typeof result.toArray === "function") return this.values(result.toArray(), parsed.response.body.length);
-    if (result instanceof xpath.XNumber) return [result.numberValue()];
-    if (result instanceof xpath.XBoolean) return [result.booleanValue()];
+    if (result instanceof xpathModule().XNumber) return [result.numberValue()];
+    if (result instanceof xpathModule().XBoolean) return [result.booleanValue()];
     return [result.stringValue()];
   }
 
@@ -267,7 +275,7 @@ class XPathOutput implements OutputPath {
     let used = 0;
     const out: Value[] = [];
     for (const node of nodes) {
-      const value = xmlNodeValue(node);
+      const value = xmlDocument().xmlNodeValue(node);
       used += value.length;
       if (used > budget) {
         throw new SiqError(

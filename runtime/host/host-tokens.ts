@@ -101,6 +101,14 @@ export class HostTokens implements TokenProvider {
     return c as TokenClaims;
   }
 
+  /**
+   * A value only this host can compute from a token, for one purpose: the form pages' CSRF
+   * token is `bound("csrf", sessionToken)`, so it needs no storage and dies with the token.
+   */
+  bound(purpose: string, token: string): string {
+    return this.sign(`${purpose}\u0000${token}`);
+  }
+
   private sign(input: string): string {
     return createHmac("sha256", this.key).update(input).digest("base64url");
   }

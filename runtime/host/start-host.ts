@@ -19,6 +19,7 @@ import type { ActionPlugin } from "../definition";
 import { openDirectory, type SqliteDirectory } from "../directory";
 import { SiqError, toSiqError } from "../errors";
 import { createRuntime, systemClock, type Runtime } from "../runtime";
+import { silentLogger } from "../silent-logger";
 import { ApiError, errorBody, statusOf } from "./api-error";
 import { EgressPolicy, parseAllowHosts, type AllowedHost, type Resolver } from "./egress";
 import type { HostContext, RequestState } from "./host-context";
@@ -34,6 +35,9 @@ import { registerGroupRoutes } from "./routes/group-routes";
 import { registerInboxRoutes } from "./routes/inbox-routes";
 import { registerLoginRoutes } from "./routes/login-routes";
 import { registerPipelineRoutes } from "./routes/pipeline-routes";
+import { registerPipelineStreamRoutes } from "./routes/pipeline-stream-routes";
+import { cookieSessionToken } from "./pages/page-session";
+import { registerPageRoutes } from "./pages/page-routes";
 import { registerUserRoutes } from "./routes/user-routes";
 import { SIGNING_KEY_FILE, loadSigningKey } from "./signing-key";
 import { toXml } from "./xml";
@@ -101,7 +105,8 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const clock = options.clock ?? systemClock;
-  const logger: Logger = options.logger ?? { log: () => undefined };
+  // The runtime recognises the silent logger and then builds and masks no log lines at all.
+  const logger: Logger = options.logger ?? silentLogger;
 
   let directory: SqliteDirectory;
   let createdAdminPassword: string | undefined;
@@ -269,6 +274,8 @@ function buildApp(host: HostContext, options: HostOptions, state: { closing: boo
   registerGroupRoutes(app, host);
   registerAuditRoutes(app, host);
   registerPipelineRoutes(app, host);
+  registerPipelineStreamRoutes(app, host);
+  registerPageRoutes(app, host);
   registerInboxRoutes(app, host);
   return app;
 }
@@ -277,24 +284,26 @@ function buildApp(host: HostContext, options: HostOptions, state: { closing: boo
 function recordRequest(host: HostContext, options: HostOptions, request: FastifyRequest, reply: FastifyReply): void {
   const now = host.clock.now();
   try {
-    host.directory.record(auditRecordOf(request, reply, now));
+    // The form pages' static files are not calls of the API (the request log still has them).
+    if (request.routeOptions?.config?.audit !== false) host.directory.record(auditRecordOf(request, reply, now));
   } catch (error) {
     host.logger.log("error", "host.audit-failed", { code: toSiqError(error).code, url: request.url });
   }
   options.requestLog?.(logEntryOf(request, reply, now));
 }
 
-/** Bearer token, then X-As-User. Throws ApiError 401/403. */
+/** Bearer token (or, on the form pages' routes without Authorization, their session cookie), then X-As-User. Throws ApiError 401/403. */
 function authenticate(host: HostContext, request: FastifyRequest): void {
   const header = request.headers.authorization;
   const match = typeof header === "string" ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
-  if (!match) {
+  const token = match?.[1] ?? (header === undefined && request.routeOptions.config.pageSession === true ? cookieSessionToken(host.tokens, request) : undefined);
+  if (token === undefined) {
     throw new ApiError(401, "AUTH_REQUIRED", "This endpoint needs `Authorization: Bearer <token>`; get a token from POST /api/v1/admin/login/forms.", {
       headers: { "www-authenticate": 'Bearer realm="siq"' },
     });
   }
   try {
-    request.siq.caller = host.tokens.verify(match[1] as string);
+    request.siq.caller = host.tokens.verify(token);
   } catch (error) {
     if (error instanceof ApiError) error.headers["www-authenticate"] = 'Bearer realm="siq", error="invalid_token"';
     throw error;

@@ -14,6 +14,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { fullFormats } from "ajv-formats/dist/formats";
 import { SiqError } from "../errors";
+import { isImmutableJson } from "../util/immutable-json";
 import { JsonData, isPlainObject } from "../values";
 import type { ClosedSchema, SchemaObject, SchemaProblem } from "./schema/close-schema";
 import { EVALUATION_METER, closeSchema, pointerToFragment, schemaProblemsError, setOwn } from "./schema/close-schema";
@@ -79,14 +80,31 @@ export function requireRequestSchema(schema: unknown, options: { action?: string
  * Cached: the same schema content gives the same compiled validator.
  */
 export function compileRequestSchema(schema: unknown): ExactSchema {
+  // A schema given as JSON text (a literal string in the pipeline) is the same text every run:
+  // found by the text itself, before parsing it again.
+  if (typeof schema === "string") {
+    const known = byJsonText.get(schema);
+    if (known && byUserText.get(known.key) === known.schema) return touch(byUserText, known.key, known.schema);
+  }
   const userSchema = readSchemaValue(schema);
+  // A schema the runtime froze (a literal in the pipeline) cannot change: its compiled form is
+  // found by identity, without re-checking limits or re-writing its canonical text each run.
+  const frozen = isImmutableJson(userSchema) ? byFrozenObject.get(userSchema) : undefined;
+  if (frozen && byUserText.get(frozen.key) === frozen.schema) return touch(byUserText, frozen.key, frozen.schema);
+  const compiled = compileUserSchema(userSchema);
+  if (isImmutableJson(userSchema)) byFrozenObject.set(userSchema, compiled);
+  if (typeof schema === "string") remember(byJsonText, schema, compiled);
+  return compiled.schema;
+}
+
+function compileUserSchema(userSchema: unknown): { key: string; schema: UserSchema } {
   checkLimits(userSchema);
   if (!isPlainObject(userSchema)) {
     throw schemaProblemsError([{ pointer: "", message: "a Request Schema must be a JSON object (a JSON Schema)" }]);
   }
   const userText = canonicalJson(userSchema);
   const known = byUserText.get(userText);
-  if (known) return touch(byUserText, userText, known);
+  if (known) return { key: userText, schema: touch(byUserText, userText, known) };
 
   const closed = closeSchema(userSchema, () => checkAgainstMetaSchema(userSchema));
   const closedText = canonicalJson(closed.document);
@@ -94,11 +112,12 @@ export function compileRequestSchema(schema: unknown): ExactSchema {
   const compiled = same ? touch(byClosedText, closedText, same) : remember(byClosedText, closedText, new CompiledSchema(closed, closedText));
   // Schemas differing only in what the rewrite overrides share a validator, but each keeps
   // its own knowledge of where it had allowed extra elements (for the message).
-  return remember(byUserText, userText, new UserSchema(compiled, closed.openLocations()));
+  return { key: userText, schema: remember(byUserText, userText, new UserSchema(compiled, closed.openLocations())) };
 }
 
 /** Drops every cached validator (tests; hosts reloading many pipelines). */
 export function clearRequestSchemaCache(): void {
+  byJsonText.clear();
   byUserText.clear();
   byClosedText.clear();
 }
@@ -106,6 +125,10 @@ export function clearRequestSchemaCache(): void {
 const CACHE_LIMIT = 256;
 const byUserText = new Map<string, UserSchema>();
 const byClosedText = new Map<string, CompiledSchema>();
+/** JSON texts to their cache entry; valid while that entry is still in byUserText. */
+const byJsonText = new Map<string, { key: string; schema: UserSchema }>();
+/** Frozen schema objects to their cache entry; valid while that entry is still in byUserText. */
+const byFrozenObject = new WeakMap<object, { key: string; schema: UserSchema }>();
 
 function touch<T>(cache: Map<string, T>, key: string, value: T): T {
   cache.delete(key);
@@ -153,7 +176,7 @@ class CompiledSchema {
   private readonly id: string;
   private readonly fragments = new Map<object, ValidateFunction>();
   /** Schema evaluations left for the body being checked (see close-schema.ts, step 7). */
-  private readonly meter = { left: 0 };
+  private readonly meter: Meter = { left: 0, body: undefined, extended: true };
 
   constructor(private readonly closed: ClosedSchema, closedText: string) {
     this.id = `https://siq-actions.invalid/request-schema/${createHash("sha256").update(closedText).digest("hex").slice(0, 32)}`;
@@ -185,7 +208,7 @@ class CompiledSchema {
       schemaType: "boolean",
       errors: false,
       validate: () => {
-        if (--meter.left < 0) throw new BudgetExceeded();
+        if (--meter.left < 0 && !extendBudget(meter)) throw new BudgetExceeded();
         return true;
       },
     });
@@ -198,7 +221,11 @@ class CompiledSchema {
 
   /** The problems of a body, or undefined when it matches exactly. */
   explain(body: unknown): BodyProblem[] | undefined {
-    this.meter.left = evaluationBudget(body);
+    // The base allowance covers any honest body; the part that grows with the body's size is
+    // counted only when a check runs past the base (counting every body cost a tenth of a check).
+    this.meter.left = BASE_EVALUATIONS;
+    this.meter.body = body;
+    this.meter.extended = false;
     try {
       if (this.validate(body)) return undefined;
       const errors: ErrorObject[] = this.validate.errors ?? [];
@@ -217,6 +244,8 @@ class CompiledSchema {
         throw new SiqError("REQUEST_BODY_INVALID", "Request Body is nested too deeply to be checked against its Request Schema.", { cause: error });
       }
       throw error;
+    } finally {
+      this.meter.body = undefined; // not kept alive until the next check
     }
   }
 
@@ -233,8 +262,29 @@ class CompiledSchema {
 
 class BudgetExceeded extends Error {}
 
-/** Evaluations allowed for one body: generous for honest schemas, fatal for multiplying ones. */
-function evaluationBudget(body: unknown): number {
+/** Schema evaluations left for the body being checked, and that body (see {@link extendBudget}). */
+interface Meter {
+  left: number;
+  /** The body being checked. */
+  body: unknown;
+  /** True once the body's size allowance has been added. */
+  extended: boolean;
+}
+
+/**
+ * Evaluations allowed for one body are BASE_EVALUATIONS plus EVALUATIONS_PER_VALUE per value in
+ * it: generous for honest schemas, fatal for multiplying ones. The per-value part is added the
+ * first time the base runs out; true when that leaves evaluations to go on with.
+ */
+function extendBudget(meter: Meter): boolean {
+  if (meter.extended) return false;
+  meter.extended = true;
+  meter.left += EVALUATIONS_PER_VALUE * countValues(meter.body);
+  return meter.left >= 0;
+}
+
+/** The values in a body (objects, arrays and scalars), counted up to MAX_COUNTED_VALUES. */
+function countValues(body: unknown): number {
   let values = 0;
   const stack: unknown[] = [body];
   while (stack.length > 0 && values < MAX_COUNTED_VALUES) {
@@ -242,7 +292,7 @@ function evaluationBudget(body: unknown): number {
     values++;
     if (typeof value === "object" && value !== null) for (const child of Object.values(value)) stack.push(child);
   }
-  return BASE_EVALUATIONS + EVALUATIONS_PER_VALUE * values;
+  return values;
 }
 
 const BASE_EVALUATIONS = 200_000;

@@ -39,6 +39,13 @@ export function checkPipeline(pipeline: Pipeline, registry: ActionRegistry, opti
     problems.push(problem);
   };
 
+  for (const [id, question] of Object.entries(pipeline.questions)) {
+    // The schema cannot say it cleanly: a format is a rule about text answers only.
+    if (question.format !== undefined && question.type !== "text") {
+      add(["questions", id, "format"], "SCHEMA_VIOLATION", `"format": "${question.format}" applies to text questions only, and ${id} is a ${question.type} question; remove the format or make it a text question`);
+    }
+  }
+
   pipeline.actions.forEach((action, actionIndex) => {
     const plugin = plugins[actionIndex];
     const base: PathSegment[] = ["actions", actionIndex];

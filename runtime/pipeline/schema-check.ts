@@ -4,7 +4,6 @@
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
 import type { TSchema } from "@sinclair/typebox";
-import { schemaDocument } from "../../schemas";
 import { formatJsonPath, pointerToSegments, type PathSegment } from "./problems";
 
 export interface SchemaIssue {
@@ -13,15 +12,22 @@ export interface SchemaIssue {
   message: string;
 }
 
-const validators = new WeakMap<TSchema, ValidateFunction>();
+/**
+ * A schema as TypeBox builds it, or as its published `*.schema.json` file holds it (the
+ * runtime reads the files: building the TypeBox objects costs a tenth of a second at start-up).
+ */
+export type SchemaSource = TSchema | Readonly<Record<string, unknown>>;
+
+const validators = new WeakMap<object, ValidateFunction>();
 let ajv: Ajv2020 | undefined;
 
-function compile(schema: TSchema): ValidateFunction {
+function compile(schema: SchemaSource): ValidateFunction {
   let validate = validators.get(schema);
   if (!validate) {
     ajv ??= new Ajv2020({ allErrors: true, strict: false });
-    const document = schemaDocument(schema);
-    delete document.$schema;
+    // A plain copy: the JSON round trip drops TypeBox's symbol-keyed metadata, and the dialect
+    // is the draft Ajv2020 already speaks.
+    const { $schema: _dialect, ...document } = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
     validate = ajv.compile(document);
     validators.set(schema, validate);
   }
@@ -29,7 +35,7 @@ function compile(schema: TSchema): ValidateFunction {
 }
 
 /** Every schema violation of `value`, at most one message per JSON path and kind. */
-export function checkAgainstSchema(schema: TSchema, value: unknown): SchemaIssue[] {
+export function checkAgainstSchema(schema: SchemaSource, value: unknown): SchemaIssue[] {
   const validate = compile(schema);
   if (validate(value)) return [];
   const errors = pruneUnionNoise(validate.errors ?? [], value);

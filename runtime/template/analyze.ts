@@ -424,7 +424,28 @@ function compileNow(ast: Program): HandlebarsTemplateDelegate {
   };
   const environment = new env.Compiler().compile(ast, COMPILE_OPTIONS);
   const spec = new env.JavaScriptCompiler().compile(environment, COMPILE_OPTIONS, undefined, true);
-  return env.template(spec);
+  return setUpOnce(env.template(spec));
+}
+
+/**
+ * Handlebars sets a template up at the start of every render: it wraps every helper of the
+ * instance in a new closure (some 70 here, the formula functions included), which was most of
+ * a render's time and garbage. What it builds depends only on the instance's helpers and the
+ * render options, and neither changes here (helpers are registered once, when instance.ts
+ * loads; every render passes the same options), so each template is set up on its first
+ * render and keeps that set-up. A partial render (never made here) still sets up as before.
+ */
+function setUpOnce(template: HandlebarsTemplateDelegate): HandlebarsTemplateDelegate {
+  const withSetup = template as HandlebarsTemplateDelegate & { _setup?: (options: { partial?: boolean }) => void };
+  const setUp = withSetup._setup;
+  if (typeof setUp !== "function") return template;
+  let ready = false;
+  withSetup._setup = function (this: unknown, options: { partial?: boolean }) {
+    if (ready && options.partial !== true) return;
+    setUp.call(this, options);
+    ready = options.partial !== true;
+  };
+  return template;
 }
 
 export function isTemplateError(error: unknown): error is SiqError {

@@ -13,7 +13,7 @@ import { pageBody, pageQuery, slicePage } from "../paging";
 import { FORMAT_QUERY, PAGE_QUERY, RUN_BODY } from "../schemas";
 
 export function registerPipelineRoutes(app: FastifyInstance, host: HostContext): void {
-  app.get<{ Querystring: { skip?: string; top?: string; format?: string } }>("/api/v1/pipelines", { schema: { querystring: PAGE_QUERY } }, async (request, reply) => {
+  app.get<{ Querystring: { skip?: string; top?: string; format?: string } }>("/api/v1/pipelines", { schema: { querystring: PAGE_QUERY }, config: { pageSession: true } }, async (request, reply) => {
     const page = pageQuery(request.query);
     const all = host.pipelines ? await host.pipelines.list() : [];
     return respond(request, reply, 200, pageBody(slicePage(all, page), all.length, page, pathOf(request), request.query), { root: "Pipelines", item: "Pipeline" });

@@ -43,10 +43,13 @@ export interface AuthInputs {
   sendAccessToken?: boolean;
 }
 
+/** The auth inputs as [key, name] pairs, built once (every HTTP action reads them). */
+const AUTH_INPUT_ENTRIES = Object.entries(AUTH_INPUT_NAMES) as Array<[keyof typeof AUTH_INPUT_NAMES, string]>;
+
 /** Reads the auth inputs from bound inputs by their exact names. */
 export function readAuthInputs(inputs: BoundInputs): AuthInputs {
   const out: AuthInputs = {};
-  for (const [key, name] of Object.entries(AUTH_INPUT_NAMES) as Array<[keyof typeof AUTH_INPUT_NAMES, string]>) {
+  for (const [key, name] of AUTH_INPUT_ENTRIES) {
     const value = inputs.get(name);
     if (key === "sendAccessToken") {
       if (value === true) out.sendAccessToken = true;
