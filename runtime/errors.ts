@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   FILE_OUTSIDE_PIPELINE_FOLDER: "An Action Documents file is outside the pipeline's folder (symbolic links resolved); document files must be in it or below it.",
   // Formula and template warnings (runtime/template); shown as `warning:` lines, exit code unchanged
   TEMPLATE_RAW: "A template inserts a value with {{{ }}}, without escaping it for its document.",
+  URL_NOT_ENCODED: "Warning: a URL is built by a formula that puts answers in unencoded; use a template or UrlEncode().",
+  LINES_NOT_SEPARATED: "Warning: header or custom-field lines are built by a formula, so an answer's line break adds a line; use an object.",
   ACTION_CONFLICT: "Two registered actions share an id or display name.",
   ACTION_DEFINITION_INVALID: "An action definition does not match the action definition schema.",
   // Binding and running (exit code 1)

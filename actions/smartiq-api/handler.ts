@@ -160,5 +160,13 @@ function impersonation(asUser: string, target: SmartiqTarget, context: ActionCon
   if (user.disabled) {
     throw new SiqError("IMPERSONATED_USER_DISABLED", `Action "${action}" impersonates "${user.username}", whose account is disabled.`, { action, input: AS_USER });
   }
+  // Impersonate must not be a way up: only an administrator may act as an administrator.
+  if (directory.isAdministrator(user.guid) && !directory.isAdministrator(runningGuid)) {
+    throw new SiqError(
+      "IMPERSONATION_DENIED",
+      `Action "${action}" impersonates the administrator "${user.username}", but the running user "${context.user.username}" is not an administrator: only administrators may act as administrators.`,
+      { action, input: AS_USER },
+    );
+  }
   return { username: user.username, header: user.guid };
 }

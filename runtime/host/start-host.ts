@@ -322,6 +322,10 @@ function authenticate(host: HostContext, request: FastifyRequest): void {
   const target = host.directory.findUser(asUser);
   if (!target) throw new ApiError(403, "IMPERSONATED_USER_NOT_FOUND", `X-As-User names "${request.siq.asUserHeader}", but no user has that username or GUID.`);
   if (target.disabled) throw new ApiError(403, "IMPERSONATED_USER_DISABLED", `X-As-User names "${target.username}", whose account is disabled; a disabled user cannot be impersonated.`);
+  // Impersonate must not be a way up: only an administrator may act as an administrator.
+  if (host.directory.isAdministrator(target.guid) && !host.directory.isAdministrator(caller.guid)) {
+    throw new ApiError(403, "IMPERSONATION_DENIED", `"${caller.username}" may not act as the administrator "${target.username}": only administrators may act as administrators.`);
+  }
   request.siq.asUser = target;
 }
 
