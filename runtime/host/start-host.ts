@@ -296,14 +296,15 @@ function recordRequest(host: HostContext, options: HostOptions, request: Fastify
 function authenticate(host: HostContext, request: FastifyRequest): void {
   const header = request.headers.authorization;
   const match = typeof header === "string" ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
-  const token = match?.[1] ?? (header === undefined && request.routeOptions.config.pageSession === true ? cookieSessionToken(host.tokens, request) : undefined);
+  const cookie = match === null && header === undefined && request.routeOptions.config.pageSession === true ? cookieSessionToken(host.tokens, request) : undefined;
+  const token = match?.[1] ?? cookie;
   if (token === undefined) {
     throw new ApiError(401, "AUTH_REQUIRED", "This endpoint needs `Authorization: Bearer <token>`; get a token from POST /api/v1/admin/login/forms.", {
       headers: { "www-authenticate": 'Bearer realm="siq"' },
     });
   }
   try {
-    request.siq.caller = host.tokens.verify(token);
+    request.siq.caller = host.tokens.verify(token, cookie === undefined ? "api" : "session");
   } catch (error) {
     if (error instanceof ApiError) error.headers["www-authenticate"] = 'Bearer realm="siq", error="invalid_token"';
     throw error;
