@@ -139,7 +139,7 @@ function toNumber(value: unknown): number | null {
   if (typeof value === "string") {
     const text = value.trim();
     if (text === "") return null;
-    if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number(text);
+    if (/^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number(text);
   }
   throw new Error("expects a number such as 12 or 3.5");
 }

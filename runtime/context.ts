@@ -36,6 +36,8 @@ export interface UserDirectoryPort {
   findUser(usernameOrGuid: string): DirectoryUserSummary | undefined;
   /** True when one of the user's groups has a role granting the permission. */
   hasPermission(userGuid: string, permission: Permission): boolean;
+  /** True when the user is in a group flagged administrators. */
+  isAdministrator(userGuid: string): boolean;
 }
 
 /** Gives the SmartIQ token of a user (for SmartIQ API and Send Access Token). */

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   // Pipelines, answers and usage (exit code 2)
   PIPELINE_INVALID: "The pipeline file has problems; each one is listed.",
   JSON_SYNTAX: "A file is not valid JSON.",
+  JSON_KEY_NOT_ALLOWED: "A JSON file uses the key __proto__, which JavaScript reads as the object's prototype rather than as data.",
   SCHEMA_VIOLATION: "A file does not match its JSON Schema.",
   ENV_VARIABLE_MISSING: "A ${NAME} in connections names an environment variable that is not set.",
   ENV_VARIABLE_NOT_ALLOWED: "A ${NAME} appears outside connections, where secrets must not sit.",
@@ -28,8 +29,11 @@ export const ERROR_CODES = {
   ANSWERS_INVALID: "An answer does not fit its question.",
   USAGE: "The command line is not valid.",
   FILE_NOT_FOUND: "A file named by the user does not exist or cannot be read.",
+  FILE_OUTSIDE_PIPELINE_FOLDER: "An Action Documents file is outside the pipeline's folder (symbolic links resolved); document files must be in it or below it.",
   // Formula and template warnings (runtime/template); shown as `warning:` lines, exit code unchanged
   TEMPLATE_RAW: "A template inserts a value with {{{ }}}, without escaping it for its document.",
+  URL_NOT_ENCODED: "Warning: a URL is built by a formula that puts answers in unencoded; use a template or UrlEncode().",
+  LINES_NOT_SEPARATED: "Warning: header or custom-field lines are built by a formula, so an answer's line break adds a line; use an object.",
   ACTION_CONFLICT: "Two registered actions share an id or display name.",
   ACTION_DEFINITION_INVALID: "An action definition does not match the action definition schema.",
   // Binding and running (exit code 1)
@@ -97,6 +101,7 @@ export const ERROR_CODES = {
   OUTPUT_PATH_INVALID: "An Output Path is not a valid JSONPath (RFC 9535), XPath 1.0 or header:Name.",
   OUTPUT_PATH_MISMATCH: "An Output Path does not fit the response: JSONPath on an XML response, or XPath on JSON.",
   OUTPUT_PATH_RESPONSE_INVALID: "The response body is not well-formed JSON or XML, so Output Path cannot read it.",
+  OUTPUT_PATH_TOO_LARGE: "An XPath Output Path selects more XML than it may (8 times the response, at least 1 MB): nested elements each give their whole XML.",
   REQUEST_BODY_INVALID: "A Request Body does not match its Request Schema exactly; every extra and missing element is listed.",
   REQUEST_SCHEMA_INVALID: "A Request Schema is not a valid JSON Schema 2020-12, or uses something refused (remote $ref, $data, a pattern that could backtrack).",
   REQUEST_SCHEMA_REQUIRED: "A Request Body was given without a Request Schema.",

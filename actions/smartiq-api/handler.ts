@@ -21,6 +21,7 @@ interface SmartiqTarget {
 }
 
 export async function smartiqApiHandler(inputs: BoundInputs, context: ActionContext): Promise<ActionOutcome> {
+  refuseCustomAsUser(inputs, context);
   const target = smartiqTarget(context);
   const origin = originOf(target.connection.baseUrl as string);
   const asUser = asUserOf(inputs);
@@ -72,6 +73,20 @@ export async function smartiqApiHandler(inputs: BoundInputs, context: ActionCont
     },
   };
   return runHttpAction(inputs, context, hooks);
+}
+
+/**
+ * X-As-User comes only from As-User (Impersonate), after its checks and with its audit records:
+ * a Custom Header of that name would act as another user with the audit log showing none.
+ */
+function refuseCustomAsUser(inputs: BoundInputs, context: ActionContext): void {
+  const headers = inputs.get("Custom Headers");
+  if (!Array.isArray(headers) || !headers.some((header) => Array.isArray(header) && String(header[0]).trim().toLowerCase() === "x-as-user")) return;
+  throw new SiqError(
+    "HEADER_INVALID",
+    `Custom Headers of action "${context.action.name}" set X-As-User; SmartIQ API sets that header itself from "${AS_USER}", after checking the Impersonate permission and recording it in the audit log. Use that input instead.`,
+    { action: context.action.name, input: "Custom Headers" },
+  );
 }
 
 function asUserOf(inputs: BoundInputs): string | undefined {
@@ -144,6 +159,14 @@ function impersonation(asUser: string, target: SmartiqTarget, context: ActionCon
   }
   if (user.disabled) {
     throw new SiqError("IMPERSONATED_USER_DISABLED", `Action "${action}" impersonates "${user.username}", whose account is disabled.`, { action, input: AS_USER });
+  }
+  // Impersonate must not be a way up: only an administrator may act as an administrator.
+  if (directory.isAdministrator(user.guid) && !directory.isAdministrator(runningGuid)) {
+    throw new SiqError(
+      "IMPERSONATION_DENIED",
+      `Action "${action}" impersonates the administrator "${user.username}", but the running user "${context.user.username}" is not an administrator: only administrators may act as administrators.`,
+      { action, input: AS_USER },
+    );
   }
   return { username: user.username, header: user.guid };
 }

@@ -61,7 +61,7 @@ function asNumber(value: Value, target: ConversionTarget): number | undefined {
   if (typeof value === "string") {
     const text = value.trim();
     if (text === "") return undefined;
-    if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number(text);
+    if (/^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number(text);
   }
   throw fail(target, value, "a number");
 }

@@ -2,9 +2,12 @@
  * Action Documents (SPEC 11.4): `{ name, template }` or `{ name, file }` (relative to the
  * pipeline file), optional `contentType`; else the type follows the name's extension, else the
  * first non-blank character (`{`/`[` JSON, `<` XML).
+ *
+ * A `file` must be inside the pipeline's folder (or below it), symbolic links resolved: a
+ * pipeline, such as one a host runs from its folder, cannot send any other file on the disk.
  */
-import { readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { SiqError } from "../errors";
 import type { TemplateKind } from "../template";
 import { isPlainObject, type JsonValue } from "../values";
@@ -19,7 +22,8 @@ export interface DocumentEntry {
   file: string | undefined;
 }
 
-const fileCache = new Map<string, string>();
+/** Templates read from files, by real path; read again when the file changes. */
+const fileCache = new Map<string, { mtimeMs: number; size: number; text: string }>();
 
 /** Reads and classifies the entries of an Action Documents value (files read once, cached). */
 export function documentEntries(raw: JsonValue, baseDir: string): Array<DocumentEntry | SiqError> {
@@ -36,19 +40,53 @@ function documentEntry(item: JsonValue, index: number, baseDir: string): Documen
   const contentType = typeof item.contentType === "string" ? item.contentType : undefined;
   if (typeof item.template === "string") return classify(name, item.template, contentType, undefined);
   if (typeof item.file === "string") {
-    const path = isAbsolute(item.file) ? item.file : resolve(baseDir, item.file);
-    let text = fileCache.get(path);
-    if (text === undefined) {
-      try {
-        text = readFileSync(path, "utf8");
-      } catch {
-        return new SiqError("FILE_NOT_FOUND", `Action Documents item ${index + 1} names the file "${item.file}", which cannot be read (looked for ${path}).`);
-      }
-      fileCache.set(path, text);
-    }
-    return classify(name, text, contentType, item.file);
+    const text = readDocumentFile(item.file, index, baseDir);
+    return text instanceof SiqError ? text : classify(name, text, contentType, item.file);
   }
   return new SiqError("INPUT_CONVERSION", `Action Documents item ${index + 1} ("${name}") needs "template" (the text) or "file" (a path relative to the pipeline).`);
+}
+
+/**
+ * The text of a document file inside the pipeline's folder. Messages name the file as the
+ * pipeline wrote it, never the absolute path (a host's caller must not learn the server's folders).
+ */
+function readDocumentFile(file: string, index: number, baseDir: string): string | SiqError {
+  const outside = () =>
+    new SiqError(
+      "FILE_OUTSIDE_PIPELINE_FOLDER",
+      `Action Documents item ${index + 1} names the file "${file}", which is outside the pipeline's folder; a document file must be in the pipeline's folder or below it (write its path relative to the pipeline file).`,
+    );
+  const unreadable = () => new SiqError("FILE_NOT_FOUND", `Action Documents item ${index + 1} names the file "${file}", which cannot be read; write its path relative to the pipeline file.`);
+  const base = resolve(baseDir);
+  const path = isAbsolute(file) ? resolve(file) : resolve(base, file);
+  if (!isInside(base, path)) return outside();
+  let real: string;
+  let info;
+  try {
+    real = realpathSync(path);
+    // A link inside the folder may lead out of it.
+    if (!isInside(realpathSync(base), real)) return outside();
+    info = statSync(real);
+  } catch {
+    return unreadable();
+  }
+  if (!info.isFile()) return unreadable();
+  const cached = fileCache.get(real);
+  if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.text;
+  let text: string;
+  try {
+    text = readFileSync(real, "utf8");
+  } catch {
+    return unreadable();
+  }
+  fileCache.set(real, { mtimeMs: info.mtimeMs, size: info.size, text });
+  return text;
+}
+
+/** True when `path` is `folder` itself's descendant (both absolute and normalised). */
+function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== "" && !isAbsolute(rel) && rel.split(sep)[0] !== "..";
 }
 
 function classify(name: string, template: string, contentType: string | undefined, file: string | undefined): DocumentEntry {

@@ -24,12 +24,14 @@ export function isLiteral(value: JsonValue | undefined): boolean {
 
 /**
  * How a template is escaped, by where its text lands: a whole URL input encodes each value as a
- * URI component, a JSON input given as text is a JSON document; leaves of objects are placed as
- * typed values, so they are plain text.
+ * URI component, a JSON input given as text is a JSON document, a key/value list given as lines
+ * takes no line break from a value; leaves of objects are placed as typed values, so they are
+ * plain text.
  */
 export function templateKindForInput(input: InputDefinition, isLeafOfStructure: boolean): TemplateKind {
   if (isLeafOfStructure) return "text";
   if (input.type === "url") return "url";
   if (input.type === "json") return "json";
+  if (input.type === "keyValueList") return "line";
   return "text";
 }

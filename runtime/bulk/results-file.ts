@@ -4,7 +4,7 @@
  * finished), so a crash between the journal's commit and the line's write never loses or
  * doubles a line. Writes are buffered and flushed at least every quarter second.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
 
 const FLUSH_BYTES = 64 * 1024;
 const FLUSH_MS = 250;
@@ -20,6 +20,8 @@ export class ResultsWriter {
   constructor(file: string) {
     this.file = file;
     this.fd = openSync(file, "w", 0o600);
+    // The mode above applies only to a new file: a results file left by an older run keeps its own.
+    if (process.platform !== "win32") fchmodSync(this.fd, 0o600);
   }
 
   append(line: string): void {

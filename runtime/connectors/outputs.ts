@@ -10,7 +10,7 @@ import { JsonData, fromJson, toText, type Value } from "../values";
 import type { ConnectorOutput } from "../../schemas/connector";
 import type { ResponseView } from "./response-view";
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NUMBER = /^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 export interface OutputScope {
   /** The pipeline action's name, for messages. */

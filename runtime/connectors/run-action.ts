@@ -12,6 +12,7 @@ import { prepareRequest } from "../http/prepare-request";
 import type { HttpRequest, HttpResponse } from "../http/request";
 import { DEFAULT_TIMEOUT_MS, sendRequest, type SendOptions } from "../http/send-request";
 import { displayUrl, withQueryParams } from "../http/url";
+import { maskedExcerpt } from "../redact";
 import type { Value } from "../values";
 import type { Connector, ConnectorAction, ErrorRule, Pagination } from "../../schemas/connector";
 import { mapRequest } from "./build-request";
@@ -249,7 +250,7 @@ function ruleError(rule: ErrorRule, view: ResponseView, plan: ConnectorActionPla
 function unexpectedStatus(view: ResponseView, plan: ConnectorActionPlan, context: ActionContext): SiqError {
   const response = view.response;
   const url = displayUrl(response.url, context.redactor);
-  const vendor = view.errorDetail("message") || excerpt(response.body);
+  const vendor = view.errorDetail("message") || maskedExcerpt(response.body, BODY_EXCERPT, context.redactor);
   const said = vendor === "" ? "" : ` The service said: ${vendor}`;
   const message =
     `${plan.displayName}: ${response.method} ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}, which the connector does not expect.${said}` +
@@ -267,10 +268,5 @@ function pathOf(url: string): string {
   } catch {
     return "";
   }
-}
-
-function excerpt(body: string): string {
-  const flat = body.replace(/\s+/g, " ").trim();
-  return flat.length > BODY_EXCERPT ? `${flat.slice(0, BODY_EXCERPT)}...` : flat;
 }
 

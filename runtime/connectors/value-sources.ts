@@ -27,7 +27,7 @@ type BlankBehaviour = "omit" | "null" | "empty";
 
 const TRUE_WORDS = new Set(["true", "yes", "1", "on"]);
 const FALSE_WORDS = new Set(["false", "no", "0", "off"]);
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NUMBER = /^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** True for the object forms `$input`, `$template` and `$credential`. */
 export function isValueSourceObject(node: unknown): node is InputValue | TemplateValue | { $credential: "apiKey" } {

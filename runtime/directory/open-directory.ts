@@ -2,7 +2,7 @@
  * Opens (creating and migrating on first use) the embedded directory, and bootstraps a new one
  * with the Administrator role, the Administrators group and the `admin` user.
  */
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type { Clock } from "../context";
@@ -60,7 +60,12 @@ export function openDirectory(options: OpenDirectoryOptions = {}): OpenedDirecto
   const file = directoryFile(options);
   let db: Database.Database;
   try {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    if (file !== ":memory:") {
+      // Owner-only: the directory holds password hashes and the audit log. SQLite gives its
+      // journal files the database file's permissions, so creating the file first covers them.
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      closeSync(openSync(file, "a", 0o600));
+    }
     // Loaded here, not at import: commands that never open the directory start faster without it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy
     const Sqlite = require("better-sqlite3") as typeof Database;

@@ -801,7 +801,10 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
         groups: groups.filter((g) => g.user_id === row.id).map((g) => g.name),
         customFields: {},
       };
-      for (const field of fields) if (field.user_id === row.id) user.customFields[field.name] = field.value;
+      // Defined, not assigned: a field named "__proto__" is data like any other, not the object's prototype.
+      for (const field of fields) {
+        if (field.user_id === row.id) Object.defineProperty(user.customFields, field.name, { value: field.value, enumerable: true, writable: true, configurable: true });
+      }
       return user;
     });
   }

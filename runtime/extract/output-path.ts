@@ -21,6 +21,7 @@ import { lazy } from "../util/lazy";
 import type * as XmlDocumentModule from "./xml-document";
 import type { XmlDocument, XmlNode } from "./xml-document";
 import { XPathSyntaxError, rewriteXPathNames } from "./xpath-names";
+import { installLinearNodeSets } from "./xpath-speed";
 
 /** What Output Path reads from a response. Header names may be in any case. */
 export interface ExtractableResponse {
@@ -210,10 +211,15 @@ interface XPathModule {
   parse(expression: string): XPathEvaluator;
   XNumber: abstract new (...args: never[]) => unknown;
   XBoolean: abstract new (...args: never[]) => unknown;
+  XNodeSet: { prototype: object };
 }
 // The XML stack (xpath, @xmldom/xmldom) is loaded on first use: most pipelines never meet XML.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- see XPathModule
-const xpathModule = lazy(() => require("xpath") as XPathModule);
+const xpathModule = lazy(() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see XPathModule
+  const module = require("xpath") as XPathModule;
+  installLinearNodeSets(module.XNodeSet);
+  return module;
+});
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
 const xmlDocument = lazy(() => require("./xml-document") as typeof XmlDocumentModule);
 
@@ -253,9 +259,36 @@ class XPathOutput implements OutputPath {
     } catch (error) {
       throw invalid(this.source, error instanceof Error ? error.message : String(error));
     }
-    if (typeof result.toArray === "function") return result.toArray().map(xmlDocument().xmlNodeValue);
+    if (typeof result.toArray === "function") return this.values(result.toArray(), parsed.response.body.length);
     if (result instanceof xpathModule().XNumber) return [result.numberValue()];
     if (result instanceof xpathModule().XBoolean) return [result.booleanValue()];
     return [result.stringValue()];
   }
+
+  /**
+   * The selected nodes' values, up to a budget: an element gives its whole XML, so `//a` on
+   * nested elements gives text that grows with the square of the response (a 1 MB response of
+   * nested elements would give a hundred gigabytes and exhaust memory).
+   */
+  private values(nodes: readonly XmlNode[], bodyLength: number): Value[] {
+    const budget = Math.max(MIN_OUTPUT_BUDGET, OUTPUT_BUDGET_FACTOR * bodyLength);
+    let used = 0;
+    const out: Value[] = [];
+    for (const node of nodes) {
+      const value = xmlDocument().xmlNodeValue(node);
+      used += value.length;
+      if (used > budget) {
+        throw new SiqError(
+          "OUTPUT_PATH_TOO_LARGE",
+          `Output Path ${JSON.stringify(this.source)} selects more than ${Math.round(budget / 1024)} KB of XML (${OUTPUT_BUDGET_FACTOR} times the response, at least 1 MB): nested elements each give their whole XML. Select the elements you need, such as their text (…/Name/text()).`,
+        );
+      }
+      out.push(value);
+    }
+    return out;
+  }
 }
+
+/** What an XPath Output Path may select, in characters: this many times the response, and at least MIN_OUTPUT_BUDGET. */
+const OUTPUT_BUDGET_FACTOR = 8;
+const MIN_OUTPUT_BUDGET = 1024 * 1024;

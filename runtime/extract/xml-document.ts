@@ -7,6 +7,7 @@
  */
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import type { Document as XmlDocument, Node as XmlNode } from "@xmldom/xmldom";
+import { indexDocumentOrder } from "./xpath-speed";
 
 export type { XmlDocument, XmlNode };
 
@@ -37,6 +38,7 @@ export function parseXmlDocument(text: string): XmlDocument {
   }
   if (problem !== undefined) throw new XmlNotWellFormed(problem);
   if (!document.documentElement) throw new XmlNotWellFormed("it has no root element");
+  indexDocumentOrder(document);
   return document;
 }
 

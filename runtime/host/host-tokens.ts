@@ -25,7 +25,15 @@ export interface TokenClaims {
   iat: number;
   exp: number;
   jti: string;
+  /**
+   * "session" for the form pages' cookie: such a token is refused as a bearer token, so a cookie
+   * that a browser also sends to other services on this host (cookies ignore ports) opens no API.
+   */
+  use?: "session";
 }
+
+/** What a token is for: the API (bearer tokens) or the form pages' session cookie. */
+export type TokenUse = "api" | "session";
 
 export interface IssuedToken {
   token: string;
@@ -57,9 +65,10 @@ export class HostTokens implements TokenProvider {
   }
 
   /** Signs a token for a user of the directory. */
-  issue(user: Pick<DirectoryUserSummary, "guid" | "username">): IssuedToken {
+  issue(user: Pick<DirectoryUserSummary, "guid" | "username">, use: TokenUse = "api"): IssuedToken {
     const iat = Math.floor(this.clock.now().getTime() / 1000);
     const claims: TokenClaims = { sub: user.guid, name: user.username, iat, exp: iat + this.lifetimeSeconds, jti: randomBytes(9).toString("base64url") };
+    if (use === "session") claims.use = "session";
     const payload = base64url(JSON.stringify(claims));
     return { token: `${HEADER}.${payload}.${this.sign(`${HEADER}.${payload}`)}`, expiresAt: new Date(claims.exp * 1000) };
   }
@@ -76,12 +85,19 @@ export class HostTokens implements TokenProvider {
    * The enabled user a token belongs to. Throws ApiError 401: TOKEN_INVALID (malformed, bad
    * signature, unknown user), TOKEN_EXPIRED, or ACCOUNT_DISABLED.
    */
-  verify(token: string): DirectoryUserSummary {
+  verify(token: string, use: TokenUse = "api"): DirectoryUserSummary {
     let claims = this.verified.get(token);
     if (claims === undefined) {
       claims = this.claims(token);
       if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
       this.verified.set(token, claims);
+    }
+    if ((claims.use ?? "api") !== use) {
+      throw new ApiError(
+        401,
+        "TOKEN_INVALID",
+        use === "api" ? "This token is a form pages' session, which the API does not take as a bearer token; log in (POST /api/v1/admin/login/forms)." : "The form pages' session is not valid; sign in at /login.",
+      );
     }
     if (claims.exp <= Math.floor(this.clock.now().getTime() / 1000)) {
       throw new ApiError(401, "TOKEN_EXPIRED", `The token expired at ${new Date(claims.exp * 1000).toISOString()}; log in again (POST /api/v1/admin/login/forms).`);

@@ -208,6 +208,7 @@ function loadFastify(): typeof fastifyFactory {
 }
 
 function buildApp(host: HostContext, options: HostOptions, state: { closing: boolean }): FastifyInstance {
+  const hostContext = host;
   const app = loadFastify()({
     logger: false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
@@ -215,6 +216,23 @@ function buildApp(host: HostContext, options: HostOptions, state: { closing: boo
     requestIdHeader: false,
     // While closing, our own hook answers 503 HOST_CLOSING in the API's error shape.
     return503OnClosing: false,
+    // A URL Fastify cannot route (malformed percent-encoding) fails before routing and our hooks:
+    // answered here in the API's error shape, and logged and audited like every other call.
+    frameworkErrors: (error, request, reply) => {
+      request.siq = { caller: undefined, asUser: undefined, asUserHeader: undefined, loginName: undefined, errorCode: undefined };
+      try {
+        authenticate(hostContext, request);
+      } catch {
+        // not signed in: the caller is recorded as anonymous, and the 400 stands either way
+      }
+      const apiError =
+        error.code === "FST_ERR_BAD_URL"
+          ? new ApiError(400, "PATH_INVALID", "The URL's path is not valid: it has a malformed percent-encoding. Encode each path segment as UTF-8 (encodeURIComponent).")
+          : toApiError(error);
+      sendError(hostContext, request, reply, apiError);
+      // Fastify runs no hooks for such a request: record it here.
+      recordRequest(hostContext, options, request, reply);
+    },
     ajv: {
       customOptions: {
         // Reject what the schema does not allow: never drop unknown properties, never coerce types.
@@ -254,17 +272,7 @@ function buildApp(host: HostContext, options: HostOptions, state: { closing: boo
 
   // Audit records are written in one transaction per event-loop turn (recordSoon); the audit
   // endpoint, dump and close write what is queued first.
-  const auditFailed = (error: unknown, entry: AuditRecord): void => host.logger.log("error", "host.audit-failed", { code: toSiqError(error).code, url: entry.url });
-  app.addHook("onResponse", async (request, reply) => {
-    const now = host.clock.now();
-    try {
-      // The form pages' static files are not calls of the API (the request log still has them).
-      if (request.routeOptions.config.audit !== false) host.directory.recordSoon(auditRecordOf(request, reply, now), auditFailed);
-    } catch (error) {
-      host.logger.log("error", "host.audit-failed", { code: toSiqError(error).code, url: request.url });
-    }
-    options.requestLog?.(logEntryOf(request, reply, now));
-  });
+  app.addHook("onResponse", async (request, reply) => recordRequest(host, options, request, reply));
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => sendError(host, request, reply, toApiError(error)));
   app.setNotFoundHandler((request, reply) =>
@@ -282,18 +290,35 @@ function buildApp(host: HostContext, options: HostOptions, state: { closing: boo
   return app;
 }
 
+/** One audit record and one request log line per answered request. */
+function auditFailed(host: HostContext): (error: unknown, entry: AuditRecord) => void {
+  return (error, entry) => host.logger.log("error", "host.audit-failed", { code: toSiqError(error).code, url: entry.url });
+}
+
+function recordRequest(host: HostContext, options: HostOptions, request: FastifyRequest, reply: FastifyReply): void {
+  const now = host.clock.now();
+  try {
+    // The form pages' static files are not calls of the API (the request log still has them).
+    if (request.routeOptions?.config?.audit !== false) host.directory.recordSoon(auditRecordOf(request, reply, now), auditFailed(host));
+  } catch (error) {
+    host.logger.log("error", "host.audit-failed", { code: toSiqError(error).code, url: request.url });
+  }
+  options.requestLog?.(logEntryOf(request, reply, now));
+}
+
 /** Bearer token (or, on the form pages' routes without Authorization, their session cookie), then X-As-User. Throws ApiError 401/403. */
 function authenticate(host: HostContext, request: FastifyRequest): void {
   const header = request.headers.authorization;
   const match = typeof header === "string" ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
-  const token = match?.[1] ?? (header === undefined && request.routeOptions.config.pageSession === true ? cookieSessionToken(host.tokens, request) : undefined);
+  const cookie = match === null && header === undefined && request.routeOptions.config.pageSession === true ? cookieSessionToken(host.tokens, request) : undefined;
+  const token = match?.[1] ?? cookie;
   if (token === undefined) {
     throw new ApiError(401, "AUTH_REQUIRED", "This endpoint needs `Authorization: Bearer <token>`; get a token from POST /api/v1/admin/login/forms.", {
       headers: { "www-authenticate": 'Bearer realm="siq"' },
     });
   }
   try {
-    request.siq.caller = host.tokens.verify(token);
+    request.siq.caller = host.tokens.verify(token, cookie === undefined ? "api" : "session");
   } catch (error) {
     if (error instanceof ApiError) error.headers["www-authenticate"] = 'Bearer realm="siq", error="invalid_token"';
     throw error;
@@ -312,6 +337,10 @@ function authenticate(host: HostContext, request: FastifyRequest): void {
   const target = host.directory.findUser(asUser);
   if (!target) throw new ApiError(403, "IMPERSONATED_USER_NOT_FOUND", `X-As-User names "${request.siq.asUserHeader}", but no user has that username or GUID.`);
   if (target.disabled) throw new ApiError(403, "IMPERSONATED_USER_DISABLED", `X-As-User names "${target.username}", whose account is disabled; a disabled user cannot be impersonated.`);
+  // Impersonate must not be a way up: only an administrator may act as an administrator.
+  if (host.directory.isAdministrator(target.guid) && !host.directory.isAdministrator(caller.guid)) {
+    throw new ApiError(403, "IMPERSONATION_DENIED", `"${caller.username}" may not act as the administrator "${target.username}": only administrators may act as administrators.`);
+  }
   request.siq.asUser = target;
 }
 

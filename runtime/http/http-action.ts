@@ -159,7 +159,8 @@ function baseSendOptions(inputs: BoundInputs, context: ActionContext): SendOptio
 function namedConnection(inputs: BoundInputs, context: ActionContext): ConnectionInfo | undefined {
   const name = inputs.get("Connection");
   if (typeof name !== "string" || name.trim() === "") return undefined;
-  const connection = context.pipeline.connections[name.trim()] as { baseUrl?: string; auth?: unknown } | undefined;
+  // Own names only: a Connection from an answer such as "constructor" must not find Object's members.
+  const connection = (Object.hasOwn(context.pipeline.connections, name.trim()) ? context.pipeline.connections[name.trim()] : undefined) as { baseUrl?: string; auth?: unknown } | undefined;
   if (!connection) {
     const known = Object.keys(context.pipeline.connections);
     throw new SiqError(

@@ -213,6 +213,7 @@ class CompiledSchema {
       code: { regExp: linearRegExpEngine },
     });
     addFormats(this.ajv);
+    this.ajv.addFormat("url", BOUNDED_URL_FORMAT);
     this.ajv.addKeyword("$anchor"); // Ajv resolves $anchor but does not list it as a keyword
     const meter = this.meter;
     this.ajv.addKeyword({
@@ -323,6 +324,15 @@ function describeCompileError(error: unknown): string {
 }
 
 const KNOWN_FORMATS = Object.keys(fullFormats).join(", ");
+
+/**
+ * Longest text the `url` format accepts (the classic browser limit). Its regular expression
+ * (ajv-formats' only format that backtracks badly) takes time that grows with the square of the
+ * text's length or worse: an answer of a megabyte would hold the runtime for minutes.
+ */
+export const MAX_URL_FORMAT_LENGTH = 2083;
+const URL_PATTERN = fullFormats.url as RegExp;
+const BOUNDED_URL_FORMAT = { type: "string" as const, validate: (text: string) => text.length <= MAX_URL_FORMAT_LENGTH && URL_PATTERN.test(text) };
 
 function groupProblems(problems: BodyProblem[]): RequestBodyProblems {
   const grouped: RequestBodyProblems = { extra: [], missing: [], other: [] };

@@ -55,6 +55,11 @@ export interface SendOptions {
   followRedirects?: boolean | undefined;
   /** Default true. When false, a 429/503 is returned at once whatever its Retry-After. */
   waitOnRetryAfter?: boolean | undefined;
+  /**
+   * The body carries credentials (a token request's client secret or password): a redirect that
+   * would send it to another origin (307, 308) fails with `REDIRECT_INVALID` instead.
+   */
+  credentialBody?: boolean | undefined;
 }
 
 export interface Hop {
@@ -165,7 +170,15 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
             throw new SiqError("REDIRECT_INVALID", `${hop.method} ${show(url)} redirected to a URL that cannot be followed: ${(error as Error).message}`, { cause: error });
           }
           if (logging) log(options, "debug", "http.response", { method: hop.method, url: show(url), status: outcome.status, durationMs: ms(hopStarted), bytes: 0, location: show(next) });
+          const previous = hop;
           hop = nextHop(hop, outcome.status, next);
+          if (options.credentialBody && hop.body !== undefined && originOf(next) !== originOf(previous.url)) {
+            throw new SiqError(
+              "REDIRECT_INVALID",
+              `${previous.method} ${show(url)} redirected (${outcome.status}) to ${show(next)}, another origin; the request's body holds credentials, which are never sent to another origin. Use the final URL instead.`,
+              { details: { method: previous.method, url: show(url), status: outcome.status, location: show(next) } },
+            );
+          }
           redirects.push(next);
           continue;
         }

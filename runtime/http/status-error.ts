@@ -3,7 +3,7 @@
  * Without that input set, such responses are results like any other (SPEC 5.1).
  */
 import { SiqError } from "../errors";
-import type { Redactor } from "../redact";
+import { maskedExcerpt, type Redactor } from "../redact";
 import type { HttpResponse } from "./request";
 import { displayUrl } from "./url";
 
@@ -18,7 +18,7 @@ export function errorForStatus(response: HttpResponse, options: { redactor?: Red
   if (response.status < 400) return undefined;
   const url = displayUrl(response.url, options.redactor);
   const name = options.statusName ?? response.statusText;
-  const excerpt = excerptOf(response.body, options.redactor);
+  const excerpt = maskedExcerpt(response.body, BODY_EXCERPT, options.redactor);
   const message =
     `${response.method} ${url} answered ${response.status}${name ? ` ${name}` : ""}, and Fail On Error Status is set.` +
     (excerpt === "" ? "" : ` The service said: ${excerpt}`);
@@ -27,11 +27,4 @@ export function errorForStatus(response: HttpResponse, options: { redactor?: Red
     ...(options.action === undefined ? {} : { action: options.action }),
     details: { status: response.status, method: response.method, url },
   });
-}
-
-function excerptOf(body: string, redactor: Redactor | undefined): string {
-  const flat = body.replace(/\s+/g, " ").trim();
-  if (flat === "") return "";
-  const cut = flat.length > BODY_EXCERPT ? `${flat.slice(0, BODY_EXCERPT)}...` : flat;
-  return redactor ? redactor.maskText(cut) : cut;
 }

@@ -144,12 +144,28 @@ class ValueChecker {
     if (form === "formula") {
       const analysis = analyzeFormula(text);
       for (const problem of analysis.problems) this.add(path, problem.code, problem.message, problem.column, text);
-      for (const reference of analysis.formula?.references ?? []) this.checkReference(reference.text, reference.column, path, text);
+      const references = analysis.formula?.references ?? [];
+      for (const reference of references) this.checkReference(reference.text, reference.column, path, text);
+      if (references.length > 0) this.warnIfSpliced(text, path, kind);
     } else if (form === "template") {
       const analysis = analyzeTemplate(text, kind);
       for (const problem of analysis.problems) this.add(path, problem.code, problem.message, problem.column, text);
       for (const warning of analysis.warnings) this.add(path, warning.code, warning.message, warning.column, text, "warning");
       for (const reference of analysis.references) this.checkReference(reference.text, reference.column, path, text);
+    }
+  }
+
+  /**
+   * A formula joins answers as they are: in a URL an answer with `/` or `?` changes the path, and
+   * in lines (headers, custom fields) an answer with a line break adds a line. Templates encode
+   * for where a value lands; formulas cannot know, so `siq validate` says so.
+   */
+  private warnIfSpliced(text: string, path: PathSegment[], kind: TemplateKind): void {
+    if (kind === "url" && !/urlencode\s*\(/i.test(text)) {
+      this.add(path, "URL_NOT_ENCODED", "this URL is built by a formula, which puts answers in as they are (an answer with / or ? changes the URL); use a template such as /users/{{q1}}, which encodes each value, or wrap answers in UrlEncode()", 1, text, "warning");
+    }
+    if (kind === "line" && /&|concat\s*\(/i.test(text)) {
+      this.add(path, "LINES_NOT_SEPARATED", "these lines are built by a formula, so an answer with a line break adds a line of its own; write an object such as { \"X-User\": \"=[q1]\" }, whose values stay one value each", 1, text, "warning");
     }
   }
 

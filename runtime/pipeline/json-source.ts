@@ -2,8 +2,8 @@
  * Strict JSON parsing that reports every syntax error with its line and column, rather than
  * JSON.parse's first error at a character offset.
  */
-import { parse, printParseErrorCode, type ParseError } from "jsonc-parser";
-import type { Problem } from "./problems";
+import { parse, printParseErrorCode, visit, type ParseError } from "jsonc-parser";
+import { formatJsonPath, type Problem } from "./problems";
 
 export interface ParsedJson {
   value: unknown;
@@ -30,7 +30,10 @@ const HINTS: Record<string, string> = {
 export function parseJsonText(text: string, file: string): ParsedJson {
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  if (errors.length === 0) return { value, problems: [] };
+  if (errors.length === 0) {
+    const problems = prototypeKeys(text, file);
+    return problems.length === 0 ? { value, problems } : { value: undefined, problems };
+  }
   const lineStarts = computeLineStarts(text);
   const problems = errors.map((error): Problem => {
     const { line, column } = lineAndColumn(lineStarts, error.offset);
@@ -45,6 +48,29 @@ export function parseJsonText(text: string, file: string): ParsedJson {
     };
   });
   return { value: undefined, problems };
+}
+
+/**
+ * The parser stores a `"__proto__"` key as the object's prototype, not as a member: the value
+ * would vanish silently, or be inherited by lookups. It is never meant, so it is refused.
+ */
+function prototypeKeys(text: string, file: string): Problem[] {
+  if (!text.includes("__proto__")) return [];
+  const problems: Problem[] = [];
+  visit(text, {
+    onObjectProperty: (property, _offset, _length, startLine, startCharacter, pathSupplier) => {
+      if (property !== "__proto__") return;
+      problems.push({
+        file,
+        path: formatJsonPath([...pathSupplier(), property]),
+        column: 0,
+        code: "JSON_KEY_NOT_ALLOWED",
+        message: `the key "__proto__" (line ${startLine + 1}, column ${startCharacter + 1}) is not allowed: JavaScript reads it as the object's prototype, not as data; rename it.`,
+        severity: "error",
+      });
+    },
+  });
+  return problems;
 }
 
 function computeLineStarts(text: string): number[] {

@@ -64,7 +64,7 @@ const CONTEXT_BLOCKS = new Set(["each", "with"]);
 const DATA_VARIABLES = new Set(["root", "index", "key", "first", "last"]);
 const ENCODERS = new Set<string>(["jsonencode", "xmlencode", "urlencode"]);
 const ENCODER_FOR_KIND: Record<TemplateKind, EncoderHelper | undefined> = {
-  text: undefined, json: "jsonencode", xml: "xmlencode", url: "urlencode",
+  text: undefined, json: "jsonencode", xml: "xmlencode", url: "urlencode", line: undefined,
 };
 const MAX_NESTING = 100;
 
@@ -172,7 +172,7 @@ class Analyzer {
     if (!statement.escaped) {
       this.warnings.push({
         code: "TEMPLATE_RAW",
-        message: `{{{ }}} inserts the value without escaping${this.kind === "text" ? "" : ` for ${this.kind.toUpperCase()}`}, so an answer can change the document; use {{ }} unless the value is trusted.`,
+        message: `{{{ }}} inserts the value without escaping${this.kind === "text" || this.kind === "line" ? "" : ` for ${this.kind.toUpperCase()}`}, so an answer can change the document${this.kind === "line" ? " (add lines)" : ""}; use {{ }} unless the value is trusted.`,
         column: this.lines.at(statement.loc),
       });
     } else {

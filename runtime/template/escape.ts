@@ -4,6 +4,7 @@
  * member; in XML, values are escaped for text and attributes (and kept inside CDATA sections,
  * comments and tag names); in URLs, values are URI components; plain text is left as it is.
  */
+import { SiqError } from "../errors";
 import { toJson, toText, type Value } from "../values";
 import { urlEncode, xmlEscape } from "../formula/functions/encoding";
 import type { InsertContext } from "./lexical-state";
@@ -29,8 +30,24 @@ export function escapeFor(context: InsertContext, value: Value, encoder: Encoder
   switch (context) {
     case "text":
       return toText(value);
-    case "url":
+    case "url": {
+      const text = encoder === "urlencode" ? toText(value) : urlEncode(toText(value));
+      // URL parsers remove "." and ".." path segments (encoded or not): such a value would move
+      // the request to another resource. A value can only make such a segment by being one.
+      if (text === "." || text === "..") {
+        throw new SiqError("URL_INVALID", `A value inserted into the URL's path is "${text}", which would move the request to another resource (URL parsers resolve "." and ".." segments); check the answer it comes from.`);
+      }
+      return text;
+    }
+    case "url-query":
       return encoder === "urlencode" ? toText(value) : urlEncode(toText(value));
+    case "line": {
+      const text = toText(value);
+      if (/[\r\n]/.test(text)) {
+        throw new SiqError("INPUT_CONVERSION", "A value inserted into a line holds a line break, which would add a line (a header or a field) of the answer's choosing; use the object form ({ \"Name\": \"=[q1]\" }) or check the answer it comes from.");
+      }
+      return text;
+    }
     case "json-value":
       if (encoder === "jsonencode" && typeof value === "string") return value;
       return JSON.stringify(toJson(value));

@@ -103,10 +103,13 @@ export const KNOWN_HELPERS: Record<string, boolean> = Object.fromEntries(
   Object.keys(handlebars.helpers).map((name) => [name, true]),
 );
 
-/** Turns anything a render threw into TEMPLATE_ERROR. */
+/** Codes of an inserted value that its place refuses (escape.ts): kept, they say more than TEMPLATE_ERROR. */
+const REFUSED_VALUE_CODES = new Set<string>(["URL_INVALID", "INPUT_CONVERSION"]);
+
+/** Turns anything a render threw into TEMPLATE_ERROR (a value refused by its place keeps its code). */
 export function templateError(error: unknown): SiqError {
   if (isActionError(error)) {
-    return error.code === "TEMPLATE_ERROR" ? error : new SiqError("TEMPLATE_ERROR", error.message, { cause: error });
+    return error.code === "TEMPLATE_ERROR" || REFUSED_VALUE_CODES.has(error.code) ? error : new SiqError("TEMPLATE_ERROR", error.message, { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new SiqError("TEMPLATE_ERROR", `The template failed while rendering: ${message}`, { cause: error });

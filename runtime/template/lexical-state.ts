@@ -8,6 +8,8 @@ import type { TemplateKind } from "./kinds";
 export type InsertContext =
   | "text"
   | "url"
+  | "url-query"
+  | "line"
   | "json-value"
   | "json-string"
   | "json-escape"
@@ -20,6 +22,10 @@ export type InsertContext =
 
 /** The scanner state between literal chunks; a small number so blocks can save and restore it. */
 export type LexicalState = number;
+
+/** In a URL template: before the first literal `?` or `#` (the path), or after it. */
+const URL_PATH = 0;
+const URL_QUERY = 1;
 
 const JSON_OUTSIDE = 0;
 const JSON_STRING = 1;
@@ -39,13 +45,15 @@ export const INITIAL_STATE: LexicalState = 0;
 export function advance(kind: TemplateKind, state: LexicalState, text: string): LexicalState {
   if (kind === "json") return advanceJson(state, text);
   if (kind === "xml") return advanceXml(state, text);
+  if (kind === "url") return state === URL_PATH && /[?#]/.test(text) ? URL_QUERY : state;
   return state;
 }
 
 export function contextOf(kind: TemplateKind, state: LexicalState): InsertContext {
   switch (kind) {
     case "text": return "text";
-    case "url": return "url";
+    case "url": return state === URL_QUERY ? "url-query" : "url";
+    case "line": return "line";
     case "json": return state === JSON_STRING ? "json-string" : state === JSON_ESCAPE ? "json-escape" : "json-value";
     case "xml":
       switch (state) {

@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { DOMParser } from "@xmldom/xmldom";
 import { createRuntime } from "../../runtime/runtime";
 import { pipelineOf, tempFile } from "../helpers/pipelines";
@@ -28,8 +29,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-async function run(actions: unknown[], answers: Record<string, unknown> = {}, env: Record<string, string> = {}) {
-  const pipeline = pipelineOf({ name: "REST", questions, connections: { api: { baseUrl: `${server.url}/`, auth: { type: "bearer", token: "${API_TOKEN}" } } }, actions }, { API_TOKEN: "tok-secret-123", ...env });
+async function run(actions: unknown[], answers: Record<string, unknown> = {}, env: Record<string, string> = {}, options: { baseDir?: string } = {}) {
+  const pipeline = pipelineOf({ name: "REST", questions, connections: { api: { baseUrl: `${server.url}/`, auth: { type: "bearer", token: "${API_TOKEN}" } } }, actions }, { API_TOKEN: "tok-secret-123", ...env }, options);
   const runtime = createRuntime();
   try {
     return await runtime.run(pipeline, { answers });
@@ -126,13 +127,15 @@ describe("Send to REST Service", () => {
             URL: `${server.url}/users`,
             "Send as Multipart": true,
             "Action Documents": [
-              { name: "user.json", file: template },
+              { name: "user.json", file: "user.json" },
               { name: "note.xml", template: "<Note>{{q2}}</Note>" },
             ],
           },
         },
       ],
       { q2: "Ann" },
+      {},
+      { baseDir: dirname(template) },
     );
     expect(result.status).toBe("succeeded");
     const received = server.requests[0];

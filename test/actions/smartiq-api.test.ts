@@ -59,6 +59,16 @@ describe("SmartIQ API", () => {
     expect(directory.listAudit({}).items.some((r) => r.event === "smartiq-api.impersonation-denied" && r.user === "helper" && r.asUser === "jdoe")).toBe(true);
   });
 
+  test("a non-administrator holding Impersonate may not act as an administrator (no way up), and nothing is sent", async () => {
+    directory.addRole({ name: "Impersonators", permissions: ["Impersonate"] });
+    directory.updateGroup("Helpdesk", { roles: ["Impersonators"] });
+    const allowed = await run([{ name: "As Jane", type: "SmartIQ API", inputs: { URL: "/api/v1/me", "As-User (Impersonate)": "jdoe" } }], "helper");
+    expect(allowed.actions[0]?.status).toBe("succeeded");
+    const denied = await run([{ name: "As Admin", type: "SmartIQ API", inputs: { URL: "/api/v1/me", "As-User (Impersonate)": "admin" } }], "helper");
+    expect(denied.actions[0]?.error).toEqual({ code: "IMPERSONATION_DENIED", message: expect.stringContaining("only administrators may act as administrators") });
+    expect(smartiq.requests).toHaveLength(1);
+  });
+
   test.each([
     ["nobody", "IMPERSONATED_USER_NOT_FOUND"],
     ["gone", "IMPERSONATED_USER_DISABLED"],

@@ -7,12 +7,13 @@ import { PipelineInvalidError, errorCount } from "../../runtime/pipeline/problem
 import type { Pipeline } from "../../runtime/pipeline/types";
 import { testActions } from "./test-actions";
 
-export function inspect(data: unknown, env: Record<string, string> = {}): LoadResult {
-  return inspectPipelineData(data, { actions: testActions, env, displayName: "test.pipeline.json" }, "error");
+/** `baseDir` is the folder Action Documents files are read from (default: the working folder). */
+export function inspect(data: unknown, env: Record<string, string> = {}, options: { baseDir?: string } = {}): LoadResult {
+  return inspectPipelineData(data, { actions: testActions, env, displayName: "test.pipeline.json", ...options }, "error");
 }
 
-export function pipelineOf(data: unknown, env: Record<string, string> = {}): Pipeline {
-  const result = inspect(data, env);
+export function pipelineOf(data: unknown, env: Record<string, string> = {}, options: { baseDir?: string } = {}): Pipeline {
+  const result = inspect(data, env, options);
   if (!result.pipeline || errorCount(result.problems) > 0) throw new PipelineInvalidError(result.problems);
   return result.pipeline;
 }

@@ -21,9 +21,9 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-export async function startRecordingServer(route: Route): Promise<RecordingServer> {
+export async function startRecordingServer(route: Route, options: { maxHeaderSize?: number } = {}): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
+  const server = createServer(options, (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {

@@ -320,6 +320,14 @@ describe("X-As-User", () => {
     expect(lastAudit()).toMatchObject({ user: "admin", asUser: "jdoe", method: "POST", status: 403, detail: "PERMISSION_DENIED" });
   });
 
+  test("a non-administrator with Impersonate may not act as an administrator (ManageUsers plus Impersonate is no way up)", async () => {
+    const answer = await t.call("GET", "/api/v1/admin/users", { token: t.tokenFor("robot"), headers: { "x-as-user": "admin" } });
+    expect(answer.status).toBe(403);
+    expect(answer.json.error.code).toBe("IMPERSONATION_DENIED");
+    expect(answer.json.error.message).toContain("only administrators may act as administrators");
+    expect(lastAudit()).toMatchObject({ user: "robot", asUser: "admin", status: 403, detail: "IMPERSONATION_DENIED" });
+  });
+
   test("is refused without Impersonate, and the denial is audited with both names", async () => {
     const answer = await t.call("GET", "/api/v1/admin/users", { token: t.tokenFor("jdoe"), headers: { "x-as-user": "admin" } });
     expect(answer.status).toBe(403);

@@ -111,3 +111,21 @@ describe("loading pipeline files", () => {
     expect((error as PipelineInvalidError).problems.map((p) => p.code)).toEqual(expect.arrayContaining(["FORMULA_SYNTAX", "DUPLICATE_NAME"]));
   });
 });
+
+describe("warnings about formulas that splice answers", () => {
+  test("a URL or header lines built by a formula are warned about, an encoded or object form is not", () => {
+    const result = inspect({
+      name: "x",
+      questions: { q1: { label: "User", type: "text" } },
+      actions: [
+        { name: "A", type: "Send to REST Service", inputs: { URL: '="https://h/users/" & [q1]', "Custom Headers": '="X-User: " & [q1]' } },
+        { name: "B", type: "Send to REST Service", inputs: { URL: '="https://h/users/" & UrlEncode([q1])', "Custom Headers": { "X-User": "=[q1]" } } },
+        { name: "C", type: "Send to REST Service", inputs: { URL: "https://h/users/{{q1}}" } },
+      ],
+    });
+    expect(result.problems.map((p) => [p.severity, p.code, p.path])).toEqual([
+      ["warning", "URL_NOT_ENCODED", "actions[0].inputs.URL"],
+      ["warning", "LINES_NOT_SEPARATED", 'actions[0].inputs["Custom Headers"]'],
+    ]);
+  });
+});

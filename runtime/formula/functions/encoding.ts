@@ -9,12 +9,16 @@ import type { FormulaFunction } from "./types";
 // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** XML-escapes text for element content and attribute values (both quote kinds). */
+/**
+ * XML-escapes text for element content and attribute values (both quote kinds). Carriage
+ * returns, NEL and LINE SEPARATOR are written as references, since parsers read them as "\n"
+ * otherwise (XML 1.1, and some 1.0 parsers, treat the last two as line ends).
+ */
 export function xmlEscape(text: string): string {
-  return text.replace(XML_INVALID, "\ufffd").replace(/[&<>"'\r]/g, (c) => XML_ENTITIES[c] ?? c);
+  return text.replace(XML_INVALID, "\ufffd").replace(/[&<>"'\r\u0085\u2028]/g, (c) => XML_ENTITIES[c] ?? c);
 }
 
-const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;", "\r": "&#13;" };
+const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;", "\r": "&#13;", "\u0085": "&#133;", "\u2028": "&#8232;" };
 
 /** RFC 3986 component encoding: everything but letters, digits and - . _ ~ is %-encoded (UTF-8). */
 export function urlEncode(text: string): string {

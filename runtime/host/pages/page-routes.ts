@@ -76,7 +76,7 @@ export function registerPageRoutes(app: FastifyInstance, host: HostContext): voi
     requireSameOrigin(request);
     const user = await checkLogin(host, request, request.body.username, request.body.password);
     request.siq.caller = user;
-    const issued = host.tokens.issue(user);
+    const issued = host.tokens.issue(user, "session");
     reply.header("set-cookie", sessionCookie(issued.token, host.tokens.lifetimeSeconds, request.protocol === "https"));
     return sendSession(host, reply, user, issued.token);
   });
@@ -98,7 +98,7 @@ function signedIn(host: HostContext, request: FastifyRequest): boolean {
 
 function verified(host: HostContext, request: FastifyRequest, token: string): DirectoryUserSummary | undefined {
   try {
-    request.siq.caller = host.tokens.verify(token);
+    request.siq.caller = host.tokens.verify(token, "session");
     return request.siq.caller;
   } catch {
     return undefined;

@@ -216,10 +216,11 @@ async function oauthToken(config: OAuth2Config, options: ResolveAuthOptions): Pr
 /**
  * Token requests go through the same pipeline, but without the caller's signal: one request
  * serves every caller waiting for it, so one caller's cancellation must not fail the others.
+ * Their bodies hold credentials (client secret, password): no redirect takes them to another origin.
  */
 function tokenSender(options: ResolveAuthOptions) {
   const { signal: _ignored, dryRun: _none, ...http } = options.http;
-  return (request: Parameters<typeof sendRequest>[0]) => sendRequest(request, { ...http, redactor: options.redactor });
+  return (request: Parameters<typeof sendRequest>[0]) => sendRequest(request, { ...http, redactor: options.redactor, credentialBody: true });
 }
 
 function basicHeader(username: string, password: string, redactor: Redactor): [string, string] {

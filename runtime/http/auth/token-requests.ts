@@ -9,7 +9,7 @@
  * Between them the two cover the common servers (Azure AD, Okta, Auth0, Keycloak, Google).
  */
 import { SiqError } from "../../errors";
-import type { Redactor } from "../../redact";
+import { maskedExcerpt, type Redactor } from "../../redact";
 import { buildRequestHeaders } from "../headers";
 import type { HttpRequest, HttpResponse } from "../request";
 import { displayUrl } from "../url";
@@ -74,7 +74,7 @@ export async function requestOAuthToken(config: OAuth2Config, send: Send, redact
   if (response.status < 200 || response.status >= 300) {
     const error = typeof fields?.["error"] === "string" ? fields["error"] : undefined;
     const description = typeof fields?.["error_description"] === "string" ? fields["error_description"] : undefined;
-    const said = error !== undefined ? [error, description].filter((part) => part !== undefined).join(": ") : excerpt(response.body);
+    const said = error !== undefined ? [error, description].filter((part) => part !== undefined).join(": ") : maskedExcerpt(response.body, EXCERPT, redactor);
     const hint =
       response.status === 401 || error === "invalid_client"
         ? "Check OAuth 2.0 Client Id and OAuth Client Secret (or the connection's clientId and clientSecret)."
@@ -136,7 +136,7 @@ export async function requestLoginToken(loginUrl: string, username: string, pass
   const response = await send(loginRequest(loginUrl, username, password));
   const fields = parseTokenResponse(response);
   if (response.status < 200 || response.status >= 300) {
-    const said = typeof fields?.["message"] === "string" ? fields["message"] : excerpt(response.body);
+    const said = typeof fields?.["message"] === "string" ? fields["message"] : maskedExcerpt(response.body, EXCERPT, redactor);
     throw new SiqError(
       "LOGIN_FAILED",
       mask(`The SmartIQ login at ${displayUrl(loginUrl, redactor)} was refused with ${response.status}${said === "" ? "" : `: ${said}`}. Check the smartiq connection's auth username and password.`, redactor),
@@ -152,11 +152,6 @@ export async function requestLoginToken(loginUrl: string, username: string, pass
   redactor?.addSecret(token);
   const expires = Number(fields?.["expiresIn"] ?? fields?.["expires_in"]);
   return { token, expiresInSeconds: Number.isFinite(expires) && expires > 0 ? expires : undefined };
-}
-
-function excerpt(body: string): string {
-  const flat = body.replace(/\s+/g, " ").trim();
-  return flat.length > EXCERPT ? `${flat.slice(0, EXCERPT)}...` : flat;
 }
 
 function mask(text: string, redactor: Redactor | undefined): string {

@@ -268,7 +268,7 @@ describe("every failure has a stable code, names the input, and leaves the direc
   });
 
   test("a host without the embedded directory gets DIRECTORY_UNAVAILABLE", async () => {
-    const port = { findUser: () => undefined, hasPermission: () => false };
+    const port = { findUser: () => undefined, hasPermission: () => false, isAdministrator: () => false };
     for (const directoryOverride of [undefined, port]) {
       const test = buildActionContext({ directory: directoryOverride });
       await expect(handler(inputs({ "Preferred Username": "x", "Update Existing User": true }), test.context)).rejects.toMatchObject({ code: "DIRECTORY_UNAVAILABLE" });

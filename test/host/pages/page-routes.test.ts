@@ -5,6 +5,7 @@
  * place of a bearer token.
  */
 import { readFileSync } from "node:fs";
+import type { DirectoryUserSummary } from "../../../runtime/context";
 import { join } from "node:path";
 import { csrfTokenFor } from "../../../runtime/host/pages/page-session";
 import { PAGE_ASSET_FILES, assetsDir } from "../../../runtime/host/pages/page-assets";
@@ -19,7 +20,7 @@ let csrf: string;
 
 beforeEach(async () => {
   t = await startTestHost({ pipelinesDir: join(__dirname, "..", "..", "..", "examples"), login: { perUsername: { freeFailures: 2 } } });
-  token = t.tokenFor("admin");
+  token = t.host.tokens.issue(t.directory.findUser("admin") as DirectoryUserSummary, "session").token;
   cookie = `siq_session=${token}`;
   csrf = csrfTokenFor(t.host.tokens, token);
 });
@@ -111,13 +112,22 @@ describe("pages and their files", () => {
 });
 
 describe("the session", () => {
+  test("a session token is no bearer token, and an API token is no session (cookies ignore ports)", async () => {
+    const asBearer = await t.call("GET", "/api/v1/admin/users", { token });
+    expect([asBearer.status, asBearer.json.error.code]).toEqual([401, "TOKEN_INVALID"]);
+    const apiToken = t.tokenFor("admin");
+    const asCookie = await t.call("GET", "/api/v1/pipelines", { headers: { cookie: `siq_session=${apiToken}` } });
+    expect(asCookie.status).toBe(401);
+    expect((await t.call("GET", "/api/v1/pipelines", { headers: { cookie } })).status).toBe(200);
+  });
+
   test("signing in sets an HttpOnly, SameSite=Strict cookie and answers the CSRF token, never the session token", async () => {
     const answer = await t.call("POST", "/ui/session", { body: { username: "admin", password: TEST_ADMIN_PASSWORD } });
     expect(answer.status).toBe(200);
     const setCookie = answer.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(/^siq_session=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=3600$/);
     const issued = /^siq_session=([^;]+)/.exec(setCookie)?.[1] as string;
-    expect(t.host.tokens.verify(issued).username).toBe("admin");
+    expect(t.host.tokens.verify(issued, "session").username).toBe("admin");
     expect(answer.json).toEqual({ username: "admin", expiresAt: expect.any(String), csrfToken: csrfTokenFor(t.host.tokens, issued) });
     expect(answer.text).not.toContain(issued);
   });
@@ -196,7 +206,7 @@ describe("where the cookie is honoured", () => {
   });
 
   test("a bearer token decides when there is one: the cookie is not looked at", async () => {
-    const withBearer = await t.call("GET", "/api/v1/pipelines", { token, headers: { cookie: "siq_session=forged.token.value" } });
+    const withBearer = await t.call("GET", "/api/v1/pipelines", { token: t.tokenFor("admin"), headers: { cookie: "siq_session=forged.token.value" } });
     expect(withBearer.status).toBe(200);
     const badBearer = await t.call("GET", "/api/v1/pipelines", { token: "forged.token.value", headers: { cookie } });
     expect([badBearer.status, badBearer.json.error.code]).toEqual([401, "TOKEN_INVALID"]);
