@@ -6,14 +6,15 @@ import { builtInRegistry } from "../pipeline/load";
 import { didYouMean } from "../util/suggest";
 import { colorsFor, type CliIo, type Colors } from "./io";
 import { writeJson } from "./output";
+import { connectorActionsFromEnv } from "./connector-files";
 
 export function actionsCommand(io: CliIo): Command {
   return new Command("actions")
     .description("list the actions, or show one action's inputs and outputs")
     .argument("[name]", "an action's display name or id")
     .option("--json", "print the definitions as JSON")
-    .action((name: string | undefined, options: { json?: boolean }) => {
-      const registry = builtInRegistry();
+    .action(async (name: string | undefined, options: { json?: boolean }) => {
+      const registry = builtInRegistry(await connectorActionsFromEnv(io));
       const colors = colorsFor(io.stdout, io.env);
       if (name === undefined) {
         const definitions = registry.list().map((plugin) => plugin.definition);

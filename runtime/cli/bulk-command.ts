@@ -18,6 +18,7 @@ import { inspectPipelineFile } from "../pipeline/load";
 import { errorCount, type Problem } from "../pipeline/problems";
 import type { Pipeline } from "../pipeline/types";
 import { announceAdminPassword, openCliRuntime, pipelineEnv } from "./cli-runtime";
+import { connectorActionsFromEnv } from "./connector-files";
 import { EXIT, ExitSignal, colorsFor, type CliIo, type Colors } from "./io";
 import { invalidOutput, problemFromError, writeJson, writeProblems } from "./output";
 
@@ -61,7 +62,8 @@ export function bulkCommand(io: CliIo): Command {
       const { BulkStoppedError, ProgressReporter, openRowCommitDirectory, rowsFormatOf, runBulk } = require("../bulk") as typeof Bulk;
       rowsFormatOf(flags.rows);
       const pipelineFile = resolve(io.cwd, file);
-      const loaded = await inspectPipelineFile(pipelineFile, { env: pipelineEnv(io.env), displayName: file }, "error");
+      const actions = await connectorActionsFromEnv(io);
+      const loaded = await inspectPipelineFile(pipelineFile, { env: pipelineEnv(io.env), displayName: file, actions }, "error");
       if (!loaded.pipeline || errorCount(loaded.problems) > 0) fail(loaded.problems);
       if (!flags.json) writeProblems(io, colors, loaded.problems);
       const pipeline = loaded.pipeline as Pipeline;
@@ -74,7 +76,7 @@ export function bulkCommand(io: CliIo): Command {
       const { directory, createdAdminPassword } = openRowCommitDirectory({ env: io.env, cwd: io.cwd });
       announceAdminPassword(io, createdAdminPassword);
       // The same runtime `siq run` uses (the embedded host when the pipeline needs it), on this directory.
-      const runtime = await openCliRuntime(io, pipeline, { verbose: false, directory });
+      const runtime = await openCliRuntime(io, pipeline, { verbose: false, directory, actions });
       const progress = new ProgressReporter(io.stderr, { tty: io.stderr.isTTY === true });
       const printed = { invalid: 0, failed: 0 };
 

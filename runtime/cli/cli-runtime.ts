@@ -8,6 +8,7 @@
  * running user's token, and `${SIQ_HOST_URL}` becomes its URL.
  */
 import type { Logger } from "../context";
+import type { ActionPlugin } from "../definition";
 import { openDirectory, type SqliteDirectory } from "../directory";
 import type { Host } from "../host";
 import { HOST_URL_PLACEHOLDER, withHostUrl } from "../host/host-url";
@@ -28,6 +29,8 @@ export interface CliRuntimeOptions {
    * closes it. Default: the embedded directory under SIQ_DATA_DIR.
    */
   directory?: SqliteDirectory;
+  /** Actions besides the built-ins (the connectors SIQ_CONNECTORS names). */
+  actions?: readonly ActionPlugin[];
 }
 
 /**
@@ -62,6 +65,7 @@ export async function openCliRuntime(io: CliIo, pipeline: Pipeline, options: Cli
   }
   const runtime = createRuntime({
     directory,
+    ...(options.actions && options.actions.length > 0 ? { actions: options.actions } : {}),
     ...(logger ? { logger } : {}),
     ...(host ? { tokens: host.tokens, settings: { smartiqBaseUrl: host.url } } : {}),
   });

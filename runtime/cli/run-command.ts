@@ -13,6 +13,7 @@ import type { Pipeline } from "../pipeline/types";
 import { parseJsonText } from "../pipeline/json-source";
 import { isPlainObject } from "../values";
 import { openCliRuntime, pipelineEnv } from "./cli-runtime";
+import { connectorActionsFromEnv } from "./connector-files";
 import { formatCurl } from "../http/curl";
 import { EXIT, ExitSignal, colorsFor, type CliIo } from "./io";
 import { invalidOutput, writeJson, writeProblems, writeRunResult } from "./output";
@@ -44,7 +45,8 @@ export function runCommand(io: CliIo): Command {
         throw new ExitSignal(EXIT.invalid);
       };
 
-      const loaded = await inspectPipelineFile(resolve(io.cwd, file), { env: pipelineEnv(io.env), displayName: file }, "error");
+      const actions = await connectorActionsFromEnv(io);
+      const loaded = await inspectPipelineFile(resolve(io.cwd, file), { env: pipelineEnv(io.env), displayName: file, actions }, "error");
       if (!loaded.pipeline || errorCount(loaded.problems) > 0) fail(loaded.problems);
       if (!flags.json) writeProblems(io, colors, loaded.problems);
       const pipeline = loaded.pipeline as Pipeline;
@@ -57,7 +59,7 @@ export function runCommand(io: CliIo): Command {
       }
 
       const requests: DryRunRequest[] = [];
-      const runtime = await openCliRuntime(io, pipeline, { verbose: flags.verbose === true });
+      const runtime = await openCliRuntime(io, pipeline, { verbose: flags.verbose === true, actions });
       try {
         const result = await runtime.run(pipeline, {
           answers,

@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from "commander";
 import type { RequestLogEntry } from "../host";
 import type * as StartHost from "../host/start-host";
 import { announceAdminPassword, stderrLogger } from "./cli-runtime";
+import { connectorActionsFromEnv } from "./connector-files";
 import type { CliIo } from "./io";
 
 interface ServeFlags {
@@ -36,7 +37,9 @@ export function serveCommand(io: CliIo): Command {
       // Loaded here, not at start-up: every other command would pay for Fastify and undici.
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see runtime/util/lazy.ts
       const { startHost } = require("../host/start-host") as typeof StartHost;
+      const actions = await connectorActionsFromEnv(io);
       const host = await startHost({
+        ...(actions.length > 0 ? { actions } : {}),
         port: flags.port,
         host: flags.bind,
         pipelinesDir: flags.pipelines,

@@ -13,6 +13,7 @@ import type * as RunSpec from "../spec/run-spec";
 import type { SpecResult } from "../spec/types";
 import { EXIT, ExitSignal, colorsFor, type CliIo, type Colors } from "./io";
 import { invalidOutput, problemFromError, writeJson, writeProblems } from "./output";
+import { connectorActionsFromEnv } from "./connector-files";
 
 interface TestFlags {
   json?: boolean;
@@ -45,11 +46,12 @@ export function testCommand(io: CliIo): Command {
       }
 
       const outcomes: SpecOutcome[] = [];
+      const actions = await connectorActionsFromEnv(io);
       for (const path of files) {
         if (io.signal?.aborted) break;
         const file = displayName(io.cwd, path);
         try {
-          const result = await runSpec(path, { displayName: file });
+          const result = await runSpec(path, { displayName: file, actions });
           outcomes.push({ file, result });
           if (!flags.json) writeOutcome(io, colors, file, result);
         } catch (error) {

@@ -4,6 +4,7 @@ import { SiqError } from "../errors";
 import { inspectPipelineFile } from "../pipeline/load";
 import { errorCount, type Problem } from "../pipeline/problems";
 import { pipelineEnv } from "./cli-runtime";
+import { connectorActionsFromEnv } from "./connector-files";
 import { EXIT, ExitSignal, colorsFor, type CliIo } from "./io";
 import { invalidOutput, problemFromError, writeJson, writeProblems } from "./output";
 
@@ -16,9 +17,10 @@ export function validateCommand(io: CliIo): Command {
       const colors = colorsFor(io.stdout, io.env);
       const problems: Problem[] = [];
       const valid: string[] = [];
+      const actions = await connectorActionsFromEnv(io);
       for (const file of files) {
         try {
-          const result = await inspectPipelineFile(file, { env: pipelineEnv(io.env) }, "error");
+          const result = await inspectPipelineFile(file, { env: pipelineEnv(io.env), actions }, "error");
           problems.push(...result.problems);
           if (errorCount(result.problems) === 0) valid.push(file);
         } catch (error) {
