@@ -128,6 +128,7 @@ export const ERROR_CODES = {
   SELF_DISABLE_DENIED: "A user cannot disable the account making the request.",
   TOKEN_EXPIRED: "The bearer token has expired; log in again.",
   TOKEN_INVALID: "The bearer token is malformed, not signed by this host, or its user no longer exists.",
+  TOKEN_REVOKED: "The bearer token (or form pages' session) was signed out; log in again.",
   // Bulk runs (runtime/bulk, siq bulk)
   BULK_INPUT_CHANGED: "A row that a bulk run already ran (or started) differs from the same row of the rows file now.",
   BULK_JOURNAL_BUSY: "Another siq bulk process is using the same journal.",

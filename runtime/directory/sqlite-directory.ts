@@ -606,6 +606,25 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
     return { items: rows.map(toAudit), total, skip, top };
   }
 
+  // ---------------------------------------------------------------- revoked tokens
+
+  /**
+   * Records a signed-out token by its id until its expiry (seconds since the epoch), and
+   * forgets the revocations of tokens that have expired by `nowSeconds`: an expired token is
+   * refused anyway, so the table holds at most the tokens of one token lifetime.
+   */
+  revokeToken(jti: string, expiresAtSeconds: number, nowSeconds: number): void {
+    this.write(() => {
+      this.run("purgeRevoked", "DELETE FROM revoked_tokens WHERE expires_at <= ?", nowSeconds);
+      this.run("revokeToken", "INSERT OR IGNORE INTO revoked_tokens (jti, expires_at) VALUES (?, ?)", jti, expiresAtSeconds);
+    });
+  }
+
+  /** True when the token with this id was signed out. */
+  isTokenRevoked(jti: string): boolean {
+    return this.get("isRevoked", "SELECT 1 FROM revoked_tokens WHERE jti = ?", jti) !== undefined;
+  }
+
   // ---------------------------------------------------------------- snapshots
 
   /**

@@ -4,7 +4,8 @@
  * header claims, and signatures compare in constant time.
  *
  * A token names its user by GUID; each request looks the user up again, so a user disabled
- * since the login is refused at once.
+ * since the login is refused at once. Signing out revokes a token: its id is kept in the
+ * directory until the token would have expired, and every request checks it.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Clock, DirectoryUserSummary, RunningUser, TokenProvider, UserDirectoryPort } from "../context";
@@ -32,6 +33,12 @@ export interface TokenClaims {
   use?: "session";
 }
 
+/** Where signed-out tokens are kept (the embedded directory), so every host on it refuses them. */
+export interface TokenRevocations {
+  revokeToken(jti: string, expiresAtSeconds: number, nowSeconds: number): void;
+  isTokenRevoked(jti: string): boolean;
+}
+
 /** What a token is for: the API (bearer tokens) or the form pages' session cookie. */
 export type TokenUse = "api" | "session";
 
@@ -54,7 +61,7 @@ export class HostTokens implements TokenProvider {
 
   constructor(
     private readonly key: Buffer,
-    private readonly directory: UserDirectoryPort,
+    private readonly directory: UserDirectoryPort & TokenRevocations,
     private readonly clock: Pick<Clock, "now">,
     lifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS,
   ) {
@@ -102,10 +109,23 @@ export class HostTokens implements TokenProvider {
     if (claims.exp <= Math.floor(this.clock.now().getTime() / 1000)) {
       throw new ApiError(401, "TOKEN_EXPIRED", `The token expired at ${new Date(claims.exp * 1000).toISOString()}; log in again (POST /api/v1/admin/login/forms).`);
     }
+    if (this.directory.isTokenRevoked(claims.jti)) {
+      throw new ApiError(401, "TOKEN_REVOKED", "The token was signed out; log in again (POST /api/v1/admin/login/forms).");
+    }
     const user = this.directory.findUser(claims.sub);
     if (!user || user.guid !== claims.sub) throw new ApiError(401, "TOKEN_INVALID", "The token's user no longer exists; log in again.");
     if (user.disabled) throw new ApiError(401, "ACCOUNT_DISABLED", `The account "${user.username}" has been disabled since this token was issued; it can no longer call the API.`);
     return user;
+  }
+
+  /**
+   * Signs a token out: from now on every request with it is refused (TOKEN_REVOKED), on this
+   * host and on any other over the same directory. The token must be valid for `use`.
+   */
+  revoke(token: string, use: TokenUse = "api"): void {
+    this.verify(token, use);
+    const claims = this.claims(token);
+    this.directory.revokeToken(claims.jti, claims.exp, Math.floor(this.clock.now().getTime() / 1000));
   }
 
   /** The claims of a token signed with our key (expiry not checked). */

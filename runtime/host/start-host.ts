@@ -33,7 +33,7 @@ import { auditRecordOf, logEntryOf, type RequestLogEntry } from "./request-recor
 import { registerAuditRoutes } from "./routes/audit-routes";
 import { registerGroupRoutes } from "./routes/group-routes";
 import { registerInboxRoutes } from "./routes/inbox-routes";
-import { registerLoginRoutes } from "./routes/login-routes";
+import { bearerToken, registerLoginRoutes } from "./routes/login-routes";
 import { registerPipelineRoutes } from "./routes/pipeline-routes";
 import { registerPipelineStreamRoutes } from "./routes/pipeline-stream-routes";
 import { cookieSessionToken } from "./pages/page-session";
@@ -308,10 +308,9 @@ function recordRequest(host: HostContext, options: HostOptions, request: Fastify
 
 /** Bearer token (or, on the form pages' routes without Authorization, their session cookie), then X-As-User. Throws ApiError 401/403. */
 function authenticate(host: HostContext, request: FastifyRequest): void {
-  const header = request.headers.authorization;
-  const match = typeof header === "string" ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
-  const cookie = match === null && header === undefined && request.routeOptions.config.pageSession === true ? cookieSessionToken(host.tokens, request) : undefined;
-  const token = match?.[1] ?? cookie;
+  const bearer = bearerToken(request);
+  const cookie = request.headers.authorization === undefined && request.routeOptions.config.pageSession === true ? cookieSessionToken(host.tokens, request) : undefined;
+  const token = bearer ?? cookie;
   if (token === undefined) {
     throw new ApiError(401, "AUTH_REQUIRED", "This endpoint needs `Authorization: Bearer <token>`; get a token from POST /api/v1/admin/login/forms.", {
       headers: { "www-authenticate": 'Bearer realm="siq"' },

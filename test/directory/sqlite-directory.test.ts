@@ -329,6 +329,7 @@ describe("transactions and dumps", () => {
       "group_roles",
       "groups",
       "management_log",
+      "revoked_tokens",
       "role_permissions",
       "roles",
       "schema_migrations",

@@ -49,6 +49,22 @@ describe("login", () => {
     expect(JSON.stringify(t.logs)).not.toContain("wrong-password-123");
   });
 
+  test("logout revokes the bearer token it is called with: 204, then 401 TOKEN_REVOKED; both calls audited", async () => {
+    const login = await t.call("POST", "/api/v1/admin/login/forms", { body: { username: "admin", password: TEST_ADMIN_PASSWORD } });
+    const token = login.json.authorizationToken as string;
+    const out = await t.call("POST", "/api/v1/admin/logout", { token });
+    expect(out.status).toBe(204);
+    expect(lastAudit()).toMatchObject({ event: "host.request", user: "admin", method: "POST", url: "/api/v1/admin/logout", status: 204 });
+    const after = await t.call("GET", "/api/v1/admin/users/name/admin", { token });
+    expect(after.status).toBe(401);
+    expect(after.json.error.code).toBe("TOKEN_REVOKED");
+    expect(lastAudit()).toMatchObject({ status: 401, detail: "TOKEN_REVOKED" });
+    // Signing out twice is refused like any call with a revoked token; other tokens still work.
+    expect((await t.call("POST", "/api/v1/admin/logout", { token })).status).toBe(401);
+    expect((await t.call("GET", "/api/v1/admin/users/name/admin", { token: admin })).status).toBe(200);
+    expect((await t.call("POST", "/api/v1/admin/logout")).json.error.code).toBe("AUTH_REQUIRED");
+  });
+
   test("a disabled user cannot log in, even with the right password", async () => {
     t.directory.createUser({ username: "gone", passwordHash: await hashPassword("Right-Pass-99") });
     const before = await t.call("POST", "/api/v1/admin/login/forms", { body: { username: "gone", password: "Right-Pass-99" } });

@@ -111,3 +111,31 @@ test("a tampered copy of a verified token is still TOKEN_INVALID", () => {
   expect(codeOf(() => tokens.verify(flipped))).toBe("TOKEN_INVALID");
   directory.close();
 });
+
+test("a revoked token is refused (TOKEN_REVOKED) on every host over the directory; other tokens of the user are not", () => {
+  const { tokens, admin, directory, clock } = setup(60);
+  const signedOut = tokens.issue(admin).token;
+  const other = tokens.issue(admin).token;
+  expect(tokens.verify(signedOut).guid).toBe(admin.guid);
+  tokens.revoke(signedOut);
+  expect(codeOf(() => tokens.verify(signedOut))).toBe("TOKEN_REVOKED");
+  expect(tokens.verify(other).guid).toBe(admin.guid);
+  // Another host on the same directory (say `siq serve` beside a `siq run`) refuses it too.
+  expect(codeOf(() => new HostTokens(key, directory, clock, 60).verify(signedOut))).toBe("TOKEN_REVOKED");
+  directory.close();
+});
+
+test("only a valid token of the right use can be revoked; revocations are forgotten once their tokens expire", () => {
+  const { tokens, admin, directory, clock } = setup(60);
+  expect(codeOf(() => tokens.revoke("not.a.token"))).toBe("TOKEN_INVALID");
+  const session = tokens.issue(admin, "session").token;
+  expect(codeOf(() => tokens.revoke(session))).toBe("TOKEN_INVALID");
+  tokens.revoke(session, "session");
+  tokens.revoke(tokens.issue(admin).token);
+  expect(directory.dump().revoked_tokens).toHaveLength(2);
+  clock.advance(60_000);
+  // The next sign-out purges the expired ones: the table holds one token lifetime at most.
+  tokens.revoke(tokens.issue(admin).token);
+  expect(directory.dump().revoked_tokens).toHaveLength(1);
+  directory.close();
+});

@@ -84,7 +84,8 @@ export function registerPageRoutes(app: FastifyInstance, host: HostContext): voi
   app.delete("/ui/session", { schema: { querystring: NO_QUERY }, config: page }, async (request, reply) => {
     // Signing out changes state too: same site, with the session's CSRF token.
     const token = cookieSessionToken(host.tokens, request);
-    if (token !== undefined) verified(host, request, token);
+    // The session is revoked, not only forgotten by this browser: a copy of the cookie dies too.
+    if (token !== undefined && verified(host, request, token)) host.tokens.revoke(token, "session");
     reply.header("set-cookie", clearedSessionCookie(request.protocol === "https"));
     return reply.code(204).send();
   });

@@ -1,4 +1,7 @@
-/** `POST /api/v1/admin/login/forms` { username, password } → { authorizationToken, expiresAt }. */
+/**
+ * `POST /api/v1/admin/login/forms` { username, password } → { authorizationToken, expiresAt };
+ * `POST /api/v1/admin/logout` signs the bearer token out (204): it is refused from then on.
+ */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DirectoryUser } from "../../directory";
 import { ApiError } from "../api-error";
@@ -6,6 +9,7 @@ import { respond, type HostContext } from "../host-context";
 import { FORMAT_QUERY, LOGIN_BODY } from "../schemas";
 
 export const LOGIN_PATH = "/api/v1/admin/login/forms";
+export const LOGOUT_PATH = "/api/v1/admin/logout";
 
 export function registerLoginRoutes(app: FastifyInstance, host: HostContext): void {
   app.post<{ Body: { username: string; password: string } }>(
@@ -17,6 +21,21 @@ export function registerLoginRoutes(app: FastifyInstance, host: HostContext): vo
       return respond(request, reply, 200, { authorizationToken: issued.token, expiresAt: issued.expiresAt.toISOString() }, { root: "Login" });
     },
   );
+
+  // Authenticated like every other call (so a bad token is 401 and audited); the token revoked is
+  // the caller's own, whatever X-As-User says.
+  app.post(LOGOUT_PATH, { schema: { querystring: FORMAT_QUERY } }, async (request, reply) => {
+    const token = bearerToken(request);
+    if (token !== undefined) host.tokens.revoke(token);
+    return reply.code(204).send();
+  });
+}
+
+/** The token of an `Authorization: Bearer` header, as the host's authentication reads it. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = typeof header === "string" ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
+  return match?.[1];
 }
 
 /**

@@ -169,6 +169,9 @@ describe("the session", () => {
     const answer = await t.call("DELETE", "/ui/session", { headers: { cookie, "x-csrf-token": csrf } });
     expect(answer.status).toBe(204);
     expect(answer.headers.get("set-cookie")).toBe("siq_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    // The session itself is revoked: a copy of the cookie kept elsewhere opens nothing any more.
+    expect((await t.call("GET", "/ui/session", { headers: { cookie } })).status).toBe(401);
+    expect((await t.call("GET", "/api/v1/pipelines", { headers: { cookie } })).json.error.code).toBe("TOKEN_REVOKED");
   });
 });
 
