@@ -8,6 +8,7 @@ import type { AuditSink, Clock, DryRunRequest, Logger, RunningUser, RuntimeSetti
 import { TokenCache } from "./http/auth/token-cache";
 import { systemClock } from "./system-clock";
 import type { ActionPlugin } from "./definition";
+import { checkPasswordPolicy, DEFAULT_PASSWORD_POLICY } from "./directory/passwords";
 import { SiqError } from "./errors";
 import { runPipeline } from "./engine/run-pipeline";
 import type { RunEvent, RunResult } from "./engine/result";
@@ -65,11 +66,33 @@ export interface Runtime {
 
 const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
+/**
+ * Settings from the environment: SIQ_MAX_RESPONSE_BYTES, and the password policy of SmartIQ
+ * User's Reset Password (SIQ_PASSWORD_LENGTH, SIQ_PASSWORD_MIN_NON_ALPHANUMERIC; SPEC 5.3 makes
+ * it configurable). A policy variable that is set but not sound fails at once
+ * (INVALID_PASSWORD_POLICY, naming the variable), not at the first reset.
+ */
 export function defaultSettings(env: Readonly<Record<string, string | undefined>> = process.env): RuntimeSettings {
   const limit = Number(env.SIQ_MAX_RESPONSE_BYTES);
+  const passwordPolicy = { length: DEFAULT_PASSWORD_POLICY.length, minNonAlphanumeric: DEFAULT_PASSWORD_POLICY.minNonAlphanumeric };
+  const length = env.SIQ_PASSWORD_LENGTH?.trim();
+  const symbols = env.SIQ_PASSWORD_MIN_NON_ALPHANUMERIC?.trim();
+  if (length) passwordPolicy.length = /^\d+$/.test(length) ? Number(length) : Number.NaN;
+  if (symbols) passwordPolicy.minNonAlphanumeric = /^\d+$/.test(symbols) ? Number(symbols) : Number.NaN;
+  if (length || symbols) {
+    try {
+      checkPasswordPolicy(passwordPolicy);
+    } catch (error) {
+      throw new SiqError(
+        "INVALID_PASSWORD_POLICY",
+        `SIQ_PASSWORD_LENGTH=${length ?? "(unset)"} and SIQ_PASSWORD_MIN_NON_ALPHANUMERIC=${symbols ?? "(unset)"} do not make a password policy: ${(error as Error).message.replace(/ Fix the host's passwordPolicy setting\.$/, "")} Change or unset the variables.`,
+        { cause: error },
+      );
+    }
+  }
   return {
     maxResponseBytes: Number.isInteger(limit) && limit > 0 ? limit : DEFAULT_MAX_RESPONSE_BYTES,
-    passwordPolicy: { length: 16, minNonAlphanumeric: 2 },
+    passwordPolicy,
   };
 }
 

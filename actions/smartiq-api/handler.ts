@@ -6,7 +6,8 @@
 import { cancellationSignal, type ActionContext, type AuditRecord } from "../../runtime/context";
 import type { ActionOutcome, BoundInputs } from "../../runtime/definition";
 import { SiqError } from "../../runtime/errors";
-import { resolveAuth, type ConnectionInfo, type ResolvedAuth } from "../../runtime/http/auth/resolve-auth";
+import type { ConnectionInfo, ResolvedAuth } from "../../runtime/http/auth/resolve-auth";
+import { remoteSmartiq, remoteSmartiqAuth } from "../../runtime/http/auth/smartiq-connection";
 import { runHttpAction, type HttpActionHooks } from "../../runtime/http/http-action";
 import { displayUrl, originOf } from "../../runtime/http/url";
 
@@ -30,8 +31,9 @@ export async function smartiqApiHandler(inputs: BoundInputs, context: ActionCont
     try {
       impersonated = impersonation(asUser, target, context);
     } catch (error) {
-      // A refused impersonation is audited too: who tried to act as whom, and why not.
-      await context.audit.record({
+      // A refused impersonation is audited too: who tried to act as whom, and why not (a dry
+      // run changes nothing, the audit log included).
+      if (!context.dryRun) await context.audit.record({
         time: context.clock.now().toISOString(),
         event: "smartiq-api.impersonation-denied",
         user: context.user.username,
@@ -95,25 +97,8 @@ function asUserOf(inputs: BoundInputs): string | undefined {
 }
 
 function smartiqTarget(context: ActionContext): SmartiqTarget {
-  const remote = context.pipeline.connections.smartiq as { baseUrl?: string; auth?: unknown } | undefined;
-  if (remote?.baseUrl) {
-    const connection: ConnectionInfo = { name: "smartiq", baseUrl: remote.baseUrl, auth: remote.auth };
-    return {
-      connection,
-      remote: true,
-      token: () =>
-        resolveAuth(
-          {},
-          {
-            connection,
-            tokenCache: context.shared.tokenCache,
-            http: { dispatcher: context.dispatcher, signal: cancellationSignal(context), clock: context.clock, redactor: context.redactor, logger: context.logger, onHop: context.egress },
-            redactor: context.redactor,
-            signal: cancellationSignal(context),
-          },
-        ),
-    };
-  }
+  const remote = remoteSmartiq(context);
+  if (remote) return { connection: remote, remote: true, token: () => remoteSmartiqAuth(remote, context) };
   const baseUrl = context.settings.smartiqBaseUrl;
   const tokens = context.tokens;
   if (!baseUrl || !tokens) {
@@ -154,6 +139,12 @@ function impersonation(asUser: string, target: SmartiqTarget, context: ActionCon
     );
   }
   const user = directory.findUser(asUser);
+  if (!user && context.dryRun) {
+    // An earlier action of this dry run may create the user (it changed nothing, so the
+    // directory cannot say): show the request, and say why it names the user as given.
+    context.message(`Dry run: no user "${asUser}" is in the directory yet (an earlier action may create it); a real run fails with IMPERSONATED_USER_NOT_FOUND unless one does.`);
+    return { username: asUser, header: asUser };
+  }
   if (!user) {
     throw new SiqError("IMPERSONATED_USER_NOT_FOUND", `Action "${action}" impersonates "${asUser}", but no user has that username or GUID.`, { action, input: AS_USER });
   }

@@ -135,10 +135,16 @@ function apply(
     );
   }
   const toRemove = request.groupsToRemove.map((name) => ({ name, group: directory.findGroup(name) }));
-  const toAdd = request.groupsToAdd.map((name) => {
+  const toAdd = request.groupsToAdd.flatMap((name) => {
     const group = directory.findGroup(name);
-    if (!group) throw unknownGroup(name, action);
-    return group;
+    if (group) return [group];
+    // An earlier action of this dry run may create the group (it changed nothing, so the
+    // directory cannot say): carry on without it, and say so.
+    if (context.dryRun) {
+      context.message(`Dry run: the group "${name}" does not exist yet (an earlier action may create it); a real run fails with UNKNOWN_GROUP unless one does.`);
+      return [];
+    }
+    throw unknownGroup(name, action);
   });
   if (!runningIsAdmin) {
     const denied =

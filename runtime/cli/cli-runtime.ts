@@ -15,7 +15,7 @@ import { HOST_URL_PLACEHOLDER, withHostUrl } from "../host/host-url";
 import type * as StartHost from "../host/start-host";
 import { lazy } from "../util/lazy";
 import type { Connection, Pipeline } from "../pipeline/types";
-import { createRuntime, type Runtime } from "../runtime";
+import { createRuntime, defaultSettings, type Runtime } from "../runtime";
 import type { CliIo } from "./io";
 
 // The host (and with it undici, Fastify, the XML writer) loads only when a run needs it.
@@ -44,6 +44,8 @@ export function pipelineEnv(env: CliIo["env"]): Record<string, string | undefine
 
 export async function openCliRuntime(io: CliIo, pipeline: Pipeline, options: CliRuntimeOptions): Promise<Runtime> {
   const logger = options.verbose ? stderrLogger(io) : undefined;
+  // First: a setting that is not valid stops the command before anything is opened.
+  const settings = defaultSettings(io.env);
   const { directory, createdAdminPassword } = options.directory ? { directory: options.directory, createdAdminPassword: undefined } : openDirectory({ env: io.env, cwd: io.cwd });
   announceAdminPassword(io, createdAdminPassword);
   let host: Host | undefined;
@@ -67,7 +69,8 @@ export async function openCliRuntime(io: CliIo, pipeline: Pipeline, options: Cli
     directory,
     ...(options.actions && options.actions.length > 0 ? { actions: options.actions } : {}),
     ...(logger ? { logger } : {}),
-    ...(host ? { tokens: host.tokens, settings: { smartiqBaseUrl: host.url } } : {}),
+    ...(host ? { tokens: host.tokens } : {}),
+    settings: { ...settings, ...(host ? { smartiqBaseUrl: host.url } : {}) },
   });
   const hostUrl = host?.url;
   // One rewritten pipeline per loaded pipeline, so the runtime's static-check cache holds across
@@ -96,14 +99,26 @@ export async function openCliRuntime(io: CliIo, pipeline: Pipeline, options: Cli
   };
 }
 
-/** SmartIQ API without connections.smartiq, or a connection on the `${SIQ_HOST_URL}` placeholder. */
+/**
+ * SmartIQ API or Send Access Token without connections.smartiq (both need the running user's
+ * token), or a connection on the `${SIQ_HOST_URL}` placeholder.
+ */
 export function needsEmbeddedHost(pipeline: Pipeline): boolean {
-  const usesSmartiqApi = pipeline.actions.some((action) => {
+  const needsToken = pipeline.actions.some((action) => {
     const type = action.type.trim().toLowerCase();
-    return type === "smartiq-api" || type === "smartiq api";
+    return type === "smartiq-api" || type === "smartiq api" || sendsAccessToken(action.inputs);
   });
-  if (usesSmartiqApi && !Object.hasOwn(pipeline.connections, "smartiq")) return true;
+  if (needsToken && !Object.hasOwn(pipeline.connections, "smartiq")) return true;
   return Object.values(pipeline.connections).some((connection) => JSON.stringify(connection).includes(HOST_URL_PLACEHOLDER));
+}
+
+/** Send Access Token set to anything but false or blank (a formula may turn it on). */
+function sendsAccessToken(inputs: Readonly<Record<string, unknown>> | undefined): boolean {
+  if (!inputs) return false;
+  const key = Object.keys(inputs).find((name) => name.trim().toLowerCase() === "send access token");
+  if (key === undefined) return false;
+  const value = inputs[key];
+  return !(value === false || value === null || value === "" || value === "false");
 }
 
 /** The pipeline with the SIQ_HOST_URL placeholder in its connections replaced by the host's URL. */

@@ -18,7 +18,7 @@ import type { AuditRecord, Clock, Logger, RuntimeSettings } from "../context";
 import type { ActionPlugin } from "../definition";
 import { openDirectory, type SqliteDirectory } from "../directory";
 import { SiqError, toSiqError } from "../errors";
-import { createRuntime, systemClock, type Runtime } from "../runtime";
+import { createRuntime, defaultSettings, systemClock, type Runtime } from "../runtime";
 import { silentLogger } from "../silent-logger";
 import { ApiError, errorBody, statusOf } from "./api-error";
 import { EgressPolicy, parseAllowHosts, type AllowedHost, type Resolver } from "./egress";
@@ -164,7 +164,8 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
       clock,
       logger,
       egress: egress.checkUrl,
-      settings: { ...options.settings, smartiqBaseUrl: ownUrl },
+      // The environment the host was given (not only process.env) sets the defaults.
+      settings: { ...(options.env ? defaultSettings(options.env) : {}), ...options.settings, smartiqBaseUrl: ownUrl },
       ...(options.actions ? { actions: options.actions } : {}),
     });
 

@@ -10,6 +10,7 @@ import { SiqError } from "../errors";
 import { ParsedResponse, compileOutputPath, shapeOutput, type OutputPath } from "../extract/output-path";
 import { JsonData, type JsonValue, type Value } from "../values";
 import { readAuthInputs, resolveAuth, type ConnectionInfo, type ResolvedAuth } from "./auth/resolve-auth";
+import { remoteSmartiq, remoteSmartiqToken } from "./auth/smartiq-connection";
 import { fetchPages, parsePagination } from "./pagination";
 import { prepareRequest } from "./prepare-request";
 import type { HttpRequest, HttpResponse } from "./request";
@@ -114,7 +115,7 @@ export async function runHttpAction(inputs: BoundInputs, context: ActionContext,
 export function httpOutputs(pages: readonly HttpResponse[], outputPath: OutputPath | undefined): Record<string, Value> {
   const last = pages[pages.length - 1] as HttpResponse;
   const matches: Value[] = [];
-  if (outputPath) for (const page of pages) matches.push(...outputPath.select(parsed(page)));
+  if (outputPath) for (const page of pages) matches.push(...selectFrom(page, outputPath));
   return {
     Status: last.dryRun ? "DryRun" : statusName(last.status),
     "HTTP Status": last.status,
@@ -122,6 +123,23 @@ export function httpOutputs(pages: readonly HttpResponse[], outputPath: OutputPa
     "Response Headers": new JsonData(last.headers),
     "Output Path Data": outputPath ? shapeOutput(matches) : "",
   };
+}
+
+/**
+ * Output Path's matches in one page. An error status's body (a 404's "Not Found" text, a 502's
+ * HTML page) is rarely the document the path was written for, and the action succeeded all the
+ * same (SPEC 5.1: branch on Status); so there a body the path cannot read gives no match
+ * instead of failing the action. A 2xx body that does not fit the path still fails: that is a
+ * mistake in the path.
+ */
+function selectFrom(page: HttpResponse, outputPath: OutputPath): Value[] {
+  if (page.status < 400) return outputPath.select(parsed(page));
+  try {
+    return outputPath.select(parsed(page));
+  } catch (error) {
+    if (error instanceof SiqError && (error.code === "OUTPUT_PATH_MISMATCH" || error.code === "OUTPUT_PATH_RESPONSE_INVALID")) return [];
+    throw error;
+  }
 }
 
 const parsedPages = new WeakMap<HttpResponse, ParsedResponse>();
@@ -172,7 +190,13 @@ function namedConnection(inputs: BoundInputs, context: ActionContext): Connectio
   return { name: name.trim(), baseUrl: connection.baseUrl, auth: connection.auth };
 }
 
+/** The run's SmartIQ token: a remote `connections.smartiq`'s, else the token provider's for the running user. */
 async function accessToken(context: ActionContext): Promise<string> {
+  const remote = remoteSmartiq(context);
+  if (remote) {
+    const token = await remoteSmartiqToken(remote, context);
+    if (token !== undefined) return token;
+  }
   if (!context.tokens) {
     throw new SiqError("TOKEN_UNAVAILABLE", `Action "${context.action.name}" sends the running user's access token, but this host has no token provider.`, {
       action: context.action.name,

@@ -39,8 +39,17 @@ export function checkPipeline(pipeline: Pipeline, registry: ActionRegistry, opti
     problems.push(problem);
   };
 
+  // What each question type needs (SPEC 2), which the schema cannot say cleanly: choice and
+  // multichoice their options, repeat its fields, and no type another's parts (options on a text
+  // question would be ignored, which hides a mistake); a format is a rule about text answers only.
   for (const [id, question] of Object.entries(pipeline.questions)) {
-    // The schema cannot say it cleanly: a format is a rule about text answers only.
+    const choice = question.type === "choice" || question.type === "multichoice";
+    if (choice && question.options === undefined) add(["questions", id], "SCHEMA_VIOLATION", `a ${question.type} question needs "options": the answers it allows`);
+    if (!choice && question.options !== undefined) add(["questions", id, "options"], "SCHEMA_VIOLATION", `"options" is for choice and multichoice questions; ${id} is a ${question.type} question`);
+    if (question.type === "repeat" && (question.fields === undefined || Object.keys(question.fields).length === 0)) {
+      add(["questions", id], "SCHEMA_VIOLATION", `a repeat question needs "fields": the fields of each row, such as { "GroupName": "text" }`);
+    }
+    if (question.type !== "repeat" && question.fields !== undefined) add(["questions", id, "fields"], "SCHEMA_VIOLATION", `"fields" is for repeat questions; ${id} is a ${question.type} question`);
     if (question.format !== undefined && question.type !== "text") {
       add(["questions", id, "format"], "SCHEMA_VIOLATION", `"format": "${question.format}" applies to text questions only, and ${id} is a ${question.type} question; remove the format or make it a text question`);
     }

@@ -21,6 +21,16 @@ beforeEach(async () => {
     if (request.url.startsWith("/users")) json(response, 201, { id: 42, echo: request.headers["content-type"]?.startsWith("application/json") ? (JSON.parse(request.body) as unknown) : request.body, list: [{ n: 1 }, { n: 2 }] }, { "x-trace": "abc" });
     else if (request.url === "/echo-headers") json(response, 200, { headers: request.headers });
     else if (request.url === "/missing") json(response, 404, { error: "not here" });
+    else if (request.url === "/missing-text") {
+      response.writeHead(404, { "content-type": "text/plain" });
+      response.end("Not Found");
+    } else if (request.url === "/bad-gateway") {
+      response.writeHead(502, { "content-type": "text/html" });
+      response.end("<html><body><h1>502 Bad Gateway</h1><hr></body></html>");
+    } else if (request.url === "/plain") {
+      response.writeHead(200, { "content-type": "text/plain" });
+      response.end("hello");
+    }
     else if (request.url === "/xml") {
       response.writeHead(200, { "content-type": "application/xml" });
       response.end('<?xml version="1.0"?><SUserResponse xmlns="http://example.com/suser"><SUser><Email>a@b.c</Email></SUser></SUserResponse>');
@@ -57,6 +67,23 @@ describe("Send to REST Service", () => {
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]).toMatchObject({ method: "POST", url: "/users", headers: expect.objectContaining({ authorization: "Bearer tok-secret-123", "content-type": expect.stringContaining("application/json") }) });
     expect(JSON.parse(server.requests[0]?.body ?? "")).toEqual({ username: "jdoe", guid: "g-1" });
+  });
+
+  test("an error status succeeds with its Status whatever its body; Output Path reads the body when it can, else gives \"\"", async () => {
+    const get = (name: string, url: string, path: string) => ({ name, type: "Send to REST Service", inputs: { URL: `${server.url}${url}`, "HTTP Method": "GET", "Output Path": path } });
+    const result = await run([get("Text", "/missing-text", "$.id"), get("Html", "/bad-gateway", "$.id"), get("Json", "/missing", "$.error"), get("Xpath", "/missing", "/a/b")]);
+    expect(result.status).toBe("succeeded");
+    expect(result.actions.map((action) => [action.name, action.outputs?.Status, action.outputs?.["Output Path Data"]])).toEqual([
+      ["Text", "NotFound", ""],
+      ["Html", "BadGateway", ""],
+      ["Json", "NotFound", "not here"],
+      ["Xpath", "NotFound", ""],
+    ]);
+  });
+
+  test("on a 2xx response, a body that does not fit Output Path is still a mistake in the path", async () => {
+    const result = await run([{ name: "Plain", type: "Send to REST Service", inputs: { URL: `${server.url}/plain`, "HTTP Method": "GET", "Output Path": "$.id" } }]);
+    expect(result.actions[0]?.error?.code).toBe("OUTPUT_PATH_RESPONSE_INVALID");
   });
 
   test("a Request Body without Request Schema is refused before running", () => {

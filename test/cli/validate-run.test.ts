@@ -147,3 +147,36 @@ describe("siq run with HTTP actions", () => {
     });
   });
 });
+
+describe("Send Access Token on the command line", () => {
+  test("siq run starts the embedded host for it: the running user's token opens the host's own API", async () => {
+    const pipeline = {
+      name: "Who am I",
+      connections: { host: { baseUrl: "${SIQ_HOST_URL}" } },
+      actions: [{ name: "Me", type: "Send to REST Service", inputs: { Connection: "host", URL: "/api/v1/admin/users/name/admin", "HTTP Method": "GET", "Send Access Token": true, "Output Path": "$.username" } }],
+    };
+    const file = tempFile("token.pipeline.json", JSON.stringify(pipeline));
+    const run = await siq(["run", file, "--json"], { env: { SIQ_DATA_DIR: join(dirname(file), ".siq"), SIQ_ADMIN_PASSWORD: "Admin-pass-1" } });
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { actions: Array<{ outputs: Record<string, unknown> }> };
+    expect(result.actions[0]?.outputs).toMatchObject({ "HTTP Status": 200, "Output Path Data": "admin" });
+  });
+
+  test("with a remote connections.smartiq, its token is the one sent", async () => {
+    const server = await startRecordingServer((_request, response) => json(response, 200, { ok: true }));
+    try {
+      const pipeline = {
+        name: "Remote token",
+        connections: { smartiq: { baseUrl: "https://smartiq.example.com", auth: { type: "bearer", token: "${SMARTIQ_TOKEN}" } } },
+        actions: [{ name: "Tell", type: "Send to REST Service", inputs: { URL: `${server.url}/hook`, "HTTP Method": "GET", "Send Access Token": true } }],
+      };
+      const file = tempFile("remote.pipeline.json", JSON.stringify(pipeline));
+      const run = await siq(["run", file, "--json"], { env: { SIQ_DATA_DIR: join(dirname(file), ".siq"), SIQ_ADMIN_PASSWORD: "Admin-pass-1", SMARTIQ_TOKEN: "remote-token-0123456789" } });
+      expect(run.code).toBe(0);
+      expect(server.requests[0]?.headers.authorization).toBe("Bearer remote-token-0123456789");
+      expect(run.stdout).not.toContain("remote-token-0123456789");
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -106,3 +106,24 @@ test("the dry-run example changes nothing with --dry-run", async () => {
     directory.close();
   }
 });
+
+test("the onboarding example with --dry-run shows every action's request, changes nothing, audit log included", async () => {
+  // A first real run creates the directory (and admin); the dry run must then leave it byte for byte.
+  await siq(["directory", "users", "list"], { env });
+  const { directory: before } = openDirectory({ dataDir: data, env: {} });
+  const dumpBefore = before.dump();
+  before.close();
+
+  const out = await siq(["run", join(examples, "onboard.pipeline.json"), "--answers", join(examples, "onboard.answers.json"), "--dry-run"], { env });
+  expect(out.code).toBe(0);
+  for (const action of ["Ensure Groups", "Read Back", "Notify HR"]) expect(out.stdout).toContain(`# ${action}`);
+  // Read Back impersonates the user Create User would create: the dry run says so instead of failing.
+  expect(out.stdout).toMatch(/no user "jdoe" is in the directory yet/);
+
+  const { directory: after } = openDirectory({ dataDir: data, env: {} });
+  try {
+    expect(after.dump()).toEqual(dumpBefore);
+  } finally {
+    after.close();
+  }
+});

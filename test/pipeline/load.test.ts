@@ -129,3 +129,26 @@ describe("warnings about formulas that splice answers", () => {
     ]);
   });
 });
+
+test("each question type has its own parts: options for choices, fields for repeats; all reported at once", () => {
+  const result = inspect({
+    name: "q",
+    questions: {
+      c: { label: "Colour", type: "choice" },
+      m: { label: "Tags", type: "multichoice", options: ["a", "b"] },
+      r: { label: "Groups", type: "repeat" },
+      e: { label: "Empty rows", type: "repeat", fields: {} },
+      t: { label: "Name", type: "text", options: ["x"], format: "email" },
+      n: { label: "Age", type: "number", fields: { a: "text" }, format: "email" },
+    },
+    actions: [],
+  });
+  expect(result.problems.map((problem) => [problem.path, problem.code, problem.message])).toEqual([
+    ["questions.c", "SCHEMA_VIOLATION", 'a choice question needs "options": the answers it allows'],
+    ["questions.r", "SCHEMA_VIOLATION", 'a repeat question needs "fields": the fields of each row, such as { "GroupName": "text" }'],
+    ["questions.e", "SCHEMA_VIOLATION", 'a repeat question needs "fields": the fields of each row, such as { "GroupName": "text" }'],
+    ["questions.t.options", "SCHEMA_VIOLATION", '"options" is for choice and multichoice questions; t is a text question'],
+    ["questions.n.fields", "SCHEMA_VIOLATION", '"fields" is for repeat questions; n is a number question'],
+    ["questions.n.format", "SCHEMA_VIOLATION", '"format": "email" applies to text questions only, and n is a number question; remove the format or make it a text question'],
+  ]);
+});

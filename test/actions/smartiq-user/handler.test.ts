@@ -389,10 +389,16 @@ describe("dry run", () => {
     expect(requests).toEqual([]);
   });
 
-  test("still fails on what would fail", async () => {
-    await expect(run({ "Preferred Username": "dry", "Update Existing User": true, "Groups to Add": "Nope" }, { dryRun: () => undefined })).rejects.toMatchObject({
-      code: "UNKNOWN_GROUP",
-    });
+  test("still fails on what would fail whatever earlier actions do", async () => {
+    await expect(run({ "Preferred Username": "admin", "Update Existing User": false }, { dryRun: () => undefined })).rejects.toMatchObject({ code: "USER_EXISTS" });
+    await expect(run({ "Preferred Username": "dry", "Update Existing User": true, Email: "not-an-email" }, { dryRun: () => undefined })).rejects.toMatchObject({ code: "INVALID_EMAIL" });
+  });
+
+  test("a group that does not exist yet is reported, not fatal: an earlier action of the dry run may create it", async () => {
+    const before = JSON.stringify(directory.dump());
+    const { messages } = await run({ "Preferred Username": "dry", "Update Existing User": true, "Groups to Add": "GroupA\nNope" }, { dryRun: () => undefined });
+    expect(messages).toContain('Dry run: the group "Nope" does not exist yet (an earlier action may create it); a real run fails with UNKNOWN_GROUP unless one does.');
+    expect(JSON.stringify(directory.dump())).toBe(before);
   });
 });
 
