@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   URL_INVALID: "A request URL is not a valid http(s) URL, or is relative with no base URL.",
   // The HTTP actions (actions/rest-service, actions/smartiq-api, runtime/http/http-action.ts)
   CONNECTION_UNKNOWN: "An action names a connection that the pipeline does not define.",
+  CONNECTION_ORIGIN_MISMATCH: "An action's URL is on another origin than its connection, whose credentials go only to its own.",
   IMPERSONATED_USER_DISABLED: "SmartIQ API impersonates a user whose account is disabled.",
   IMPERSONATED_USER_NOT_FOUND: "SmartIQ API impersonates a username or GUID that no user has.",
   IMPERSONATION_DENIED: "The running user lacks the Impersonate permission (or there is no directory to check it).",

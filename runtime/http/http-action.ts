@@ -78,6 +78,15 @@ export async function runHttpAction(inputs: BoundInputs, context: ActionContext,
     },
     validateBody ? { validateBody } : {},
   );
+  // A connection's credentials go only to its own origin: an absolute URL elsewhere (which a
+  // formula over answers can make) would hand them to whoever runs that server.
+  if (!hooks.auth && auth.source === "connection" && connection?.baseUrl !== undefined && originOf(request.url) !== originOf(connection.baseUrl)) {
+    throw new SiqError(
+      "CONNECTION_ORIGIN_MISMATCH",
+      `Action "${action}" would send the credentials of connection "${connection.name}" (${originOf(connection.baseUrl)}) to ${originOf(request.url)}: a connection's credentials go only to its own origin. Make the URL relative to the connection, or leave Connection empty for another service. Nothing was sent.`,
+      { action, input: "URL" },
+    );
+  }
 
   if (hooks.lockOrigin && originOf(request.url) !== hooks.lockOrigin.origin) {
     throw new SiqError(hooks.lockOrigin.code, hooks.lockOrigin.message(originOf(request.url)), { action, input: "URL" });

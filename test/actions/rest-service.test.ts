@@ -86,6 +86,23 @@ describe("Send to REST Service", () => {
     expect(result.actions[0]?.error?.code).toBe("OUTPUT_PATH_RESPONSE_INVALID");
   });
 
+  test("a connection's credentials go only to its own origin: an answer that makes the URL absolute elsewhere sends nothing", async () => {
+    const other = await startRecordingServer((_request, response) => json(response, 200, {}));
+    try {
+      const result = await run([{ name: "Steal", type: "Send to REST Service", inputs: { Connection: "api", URL: "=[q1]", "HTTP Method": "GET" } }], { q1: `${other.url}/collect` });
+      expect(result.actions[0]?.error?.code).toBe("CONNECTION_ORIGIN_MISMATCH");
+      expect(result.actions[0]?.error?.message).not.toContain("tok-secret-123");
+      expect(other.requests).toHaveLength(0);
+      expect(server.requests).toHaveLength(0);
+      // An absolute URL on the connection's own origin is fine.
+      const same = await run([{ name: "Same", type: "Send to REST Service", inputs: { Connection: "api", URL: "=[q1]", "HTTP Method": "GET" } }], { q1: `${server.url}/ok` });
+      expect(same.status).toBe("succeeded");
+      expect(server.requests[0]?.headers.authorization).toBe("Bearer tok-secret-123");
+    } finally {
+      await other.close();
+    }
+  });
+
   test("a Request Body without Request Schema is refused before running", () => {
     expect(() => pipelineOf({ name: "x", actions: [{ name: "A", type: "Send to REST Service", inputs: { URL: `${server.url}/users`, "Request Body": { a: 1 } } }] })).toThrow(/REQUEST_SCHEMA_REQUIRED|Request Schema/);
   });
