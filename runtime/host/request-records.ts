@@ -26,14 +26,21 @@ export interface RequestLogEntry {
 
 const MAX_NAME = 256;
 
-/** The URL as logged: path and query, values of sensitive query parameters masked. */
+/** The host's own query parameters, which never hold a secret; every other value is masked. */
+const LOGGED_PARAMS = new Set(["format", "skip", "top", "next"]);
+
+/**
+ * The URL as logged: path and query, every query value masked but the host's own parameters'.
+ * A caller may put anything in a query (an `?apikey=` meant for another service, a token under
+ * a name no list foresees), and the request is refused with QUERY_INVALID, but the log keeps it.
+ */
 export function maskedUrl(url: string): string {
   const at = url.indexOf("?");
   if (at < 0) return url;
   const params = new URLSearchParams(url.slice(at + 1));
   let masked = false;
-  for (const [name] of params) {
-    if (isSensitiveKey(name)) {
+  for (const [name, value] of params) {
+    if (value !== "" && value !== MASK && (!LOGGED_PARAMS.has(name) || isSensitiveKey(name))) {
       params.set(name, MASK);
       masked = true;
     }

@@ -463,6 +463,9 @@ describe("request log", () => {
     expect(t.logs).toHaveLength(2);
     expect(t.logs[0]).toMatchObject({ event: "request", method: "POST", url: "/api/v1/admin/login/forms", status: 200, user: "admin", level: "info" });
     expect(t.logs[1]).toMatchObject({ method: "GET", url: "/api/v1/admin/users?access_token=***", status: 400, user: "admin" });
+    // Every value but the host's own parameters' is masked, whatever its name.
+    await t.call("GET", "/api/v1/admin/users?top=5&skip=0&format=json&x=a-secret-by-any-name", { token: admin });
+    expect(t.logs[2]?.url).toBe("/api/v1/admin/users?top=5&skip=0&format=json&x=***");
     expect(typeof t.logs[0]?.durationMs).toBe("number");
     const text = JSON.stringify(t.logs) + JSON.stringify(t.directory.listAudit({ top: 1000 }));
     expect(text).not.toContain(TEST_ADMIN_PASSWORD);
