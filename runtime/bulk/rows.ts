@@ -24,7 +24,7 @@ export interface RowInput {
   row: number;
   /** The physical line of the file where the row starts (1-based). */
   line: number;
-  /** Byte offset just after the row, for progress. */
+  /** Bytes of the file read up to the row, for progress: the row's end (CSV: or up to one 4 KiB parse slice beyond it). */
   end: number;
   /** The raw answers, keyed by question id, before conversion; absent when `problem` is set. */
   raw?: Record<string, unknown>;
