@@ -114,8 +114,11 @@ export class BulkJournal {
       db.pragma("synchronous = NORMAL");
       // Fewer checkpoints (each one syncs the file to disk): the WAL may grow to 16 MB.
       db.pragma("wal_autocheckpoint = 4000");
-      // Rows are appended and looked up one at a time: a small page cache does (better-sqlite3's default is 16 MB).
-      db.pragma("cache_size = -2000");
+      // Rows are appended and looked up in file order, so the pages in use are the right-hand
+      // edges of two B-trees: 512 KiB holds them. The cache fills as the journal grows, so every
+      // KiB allowed here is memory a long bulk holds and a short one does not (better-sqlite3's
+      // default is 16 MB).
+      db.pragma("cache_size = -512");
       const warnings: string[] = [];
       let id: string;
       const hasMeta = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()?.n === 1;
