@@ -51,6 +51,7 @@ export class RowCommitDirectory extends SqliteDirectory {
   private readonly insertCommit: Database.Statement;
   private readonly selectCommits: Database.Statement<[string, number], { seq: number; action: string; committed_at: string }>;
   private readonly deleteCommits: Database.Statement<[string]>;
+  private readonly selectLastRow: Database.Statement<[string], { row: number | null }>;
   /** Set while an audit record is written on its own: logging a request is not a directory change. */
   private auditOnly = false;
 
@@ -61,6 +62,8 @@ export class RowCommitDirectory extends SqliteDirectory {
     this.insertCommit = db.prepare("INSERT INTO bulk_row_commits (journal, row, seq, action, committed_at) VALUES (?, ?, ?, ?, ?)");
     this.selectCommits = db.prepare("SELECT seq, action, committed_at FROM bulk_row_commits WHERE journal = ? AND row = ? ORDER BY seq");
     this.deleteCommits = db.prepare("DELETE FROM bulk_row_commits WHERE journal = ?");
+    // The primary key (journal, row, seq) makes this one seek.
+    this.selectLastRow = db.prepare("SELECT MAX(row) AS row FROM bulk_row_commits WHERE journal = ?");
   }
 
   override transaction<T>(fn: () => T): T {
@@ -90,6 +93,11 @@ export class RowCommitDirectory extends SqliteDirectory {
   /** The directory transactions a row of a journal committed, in order. */
   commitsOf(journal: string, row: number): RowCommit[] {
     return this.selectCommits.all(journal, row).map((r) => ({ seq: r.seq, action: r.action, committedAt: r.committed_at }));
+  }
+
+  /** The highest row of a journal with a commit record, or 0: no later row has any. */
+  lastCommittedRow(journal: string): number {
+    return this.selectLastRow.get(journal)?.row ?? 0;
   }
 
   /** Forgets a journal's records once every row of it is done (or when it is restarted). */
