@@ -135,12 +135,22 @@ export function openRowCommitDirectory(options: OpenDirectoryOptions = {}): Open
  */
 export const BULK_DIRECTORY_CACHE_KIB = 1024;
 
+/**
+ * WAL pages between automatic checkpoints of the directory during a bulk (SQLite's default is
+ * 1,000). A user creation appends about eight pages to the WAL, mostly the same right-hand leaves
+ * each time, and every checkpoint copies the pages back and syncs the file: checkpointing a
+ * quarter as often made a 10,000-user bulk 15 to 25 % faster. The WAL then grows to about 16 MB
+ * on disk (not in memory) while the bulk runs, and is removed when the last connection closes.
+ */
+export const BULK_DIRECTORY_AUTOCHECKPOINT_PAGES = 4000;
+
 /** Like `directoryOnDatabase`: pragmas, migrations and bootstrap, then the row-commit directory. */
 export function rowCommitDirectoryOn(db: Database.Database, options: OpenDirectoryOptions = {}): OpenedRowCommitDirectory {
   const opened = directoryOnDatabase(db, options);
   const now = options.clock ? () => (options.clock as NonNullable<OpenDirectoryOptions["clock"]>).now() : () => new Date();
   try {
     db.pragma(`cache_size = -${BULK_DIRECTORY_CACHE_KIB}`);
+    db.pragma(`wal_autocheckpoint = ${BULK_DIRECTORY_AUTOCHECKPOINT_PAGES}`);
     const directory = new RowCommitDirectory(db, { file: opened.directory.file, now });
     return opened.createdAdminPassword === undefined ? { directory } : { directory, createdAdminPassword: opened.createdAdminPassword };
   } catch (error) {
