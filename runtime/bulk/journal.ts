@@ -9,8 +9,13 @@
  * - `invalid`: the row's answers did not convert; nothing ran, so it is checked again on the
  *   next run (fix the row and run the same command).
  *
- * Each write is its own committed transaction (WAL, synchronous=NORMAL: durable when the process
- * dies; a power cut may lose the last few commits, see docs/bulk.md). The connection holds an
+ * Commits (WAL, synchronous=NORMAL: durable when the process dies; a power cut may lose the last
+ * few, see docs/bulk.md) are batched: a row's end (`done`, `invalid`) is queued, and committed
+ * with the next row's `started` mark, which must be on disk before that row runs anyway, or by
+ * `flush()`. One commit per row instead of two, each commit being most of a short row's journal
+ * cost. The caller flushes at the end of every event-loop turn in which rows ended (run-bulk), so
+ * a row's end waits for its commit at most that long; a crash in between leaves the row
+ * `started`, which resume handles as it handles a row in flight. The connection holds an
  * exclusive lock for its lifetime, so two processes can never work from one journal.
  */
 import { randomUUID } from "node:crypto";
@@ -47,6 +52,18 @@ export interface OpenJournalOptions {
   now?: () => Date;
 }
 
+/** A row's end, recorded and not yet committed. */
+interface QueuedEnd {
+  row: number;
+  line: number;
+  state: "done" | "invalid";
+  status: RowStatus;
+  hash: string | null;
+  seq: number | null;
+  result: string;
+  at: string;
+}
+
 export interface OpenedJournal {
   journal: BulkJournal;
   /** The id of a journal deleted by `restart`. */
@@ -71,6 +88,10 @@ export class BulkJournal {
   private readonly lookupStatement: Database.Statement<[number], JournalRow>;
   private readonly startedStatement: Database.Statement;
   private readonly doneStatement: Database.Statement;
+  /** Row ends recorded since the last commit, in the order they were recorded. */
+  private queued: QueuedEnd[] = [];
+  /** Commits the queued ends and, when given, a row's start, in one transaction. */
+  private readonly commitStatement: (ends: QueuedEnd[], start: { row: number; line: number; hash: string; at: string } | undefined) => void;
 
   private constructor(db: Database.Database, file: string, id: string, resumed: boolean, now: () => Date) {
     this.db = db;
@@ -90,6 +111,10 @@ export class BulkJournal {
        ON CONFLICT (row) DO UPDATE SET line = excluded.line, state = excluded.state, status = excluded.status,
          hash = excluded.hash, seq = excluded.seq, result = excluded.result, updated_at = excluded.updated_at`,
     );
+    this.commitStatement = db.transaction((ends: QueuedEnd[], start: { row: number; line: number; hash: string; at: string } | undefined) => {
+      for (const end of ends) this.doneStatement.run(end.row, end.line, end.state, end.status, end.hash, end.seq, end.result, end.at);
+      if (start) this.startedStatement.run(start.row, start.line, start.hash, start.at);
+    });
   }
 
   static open(file: string, identity: JournalIdentity, options: OpenJournalOptions): OpenedJournal {
@@ -114,8 +139,11 @@ export class BulkJournal {
       db.pragma("synchronous = NORMAL");
       // Fewer checkpoints (each one syncs the file to disk): the WAL may grow to 16 MB.
       db.pragma("wal_autocheckpoint = 4000");
-      // Rows are appended and looked up one at a time: a small page cache does (better-sqlite3's default is 16 MB).
-      db.pragma("cache_size = -2000");
+      // Rows are appended and looked up in file order, so the pages in use are the right-hand
+      // edges of two B-trees: 512 KiB holds them. The cache fills as the journal grows, so every
+      // KiB allowed here is memory a long bulk holds and a short one does not (better-sqlite3's
+      // default is 16 MB).
+      db.pragma("cache_size = -512");
       const warnings: string[] = [];
       let id: string;
       const hasMeta = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()?.n === 1;
@@ -159,27 +187,46 @@ export class BulkJournal {
     }
   }
 
-  /** The row's state, or undefined when it is pending. */
+  /** The row's committed state, or undefined when it is pending. */
   lookup(row: number): JournalRow | undefined {
     return this.lookupStatement.get(row);
   }
 
-  markStarted(row: number, line: number, hash: string): void {
-    this.startedStatement.run(row, line, hash, this.now().toISOString());
+  /**
+   * Commits the row's start, with every row end queued before it, in one transaction: on disk
+   * when this returns, as it must be before the row runs. Returns the results lines of the ends
+   * it committed, in order.
+   */
+  markStarted(row: number, line: number, hash: string): string[] {
+    return this.commit({ row, line, hash, at: this.now().toISOString() });
   }
 
-  /** Records the row's end and its results line; returns its place in the results file's order. */
+  /**
+   * Queues the row's end and its results line (committed by the next markStarted or flush);
+   * returns its place in the results file's order.
+   */
   markDone(row: number, line: number, hash: string | null, status: Exclude<RowStatus, "invalid">, result: string): number {
     const seq = ++this.seq;
-    this.doneStatement.run(row, line, "done", status, hash, seq, result, this.now().toISOString());
+    this.queued.push({ row, line, state: "done", status, hash, seq, result, at: this.now().toISOString() });
     return seq;
   }
 
+  /** Queues an invalid row's results line (committed by the next markStarted or flush). */
   markInvalid(row: number, line: number, result: string): void {
-    this.doneStatement.run(row, line, "invalid", "invalid", null, null, result, this.now().toISOString());
+    this.queued.push({ row, line, state: "invalid", status: "invalid", hash: null, seq: null, result, at: this.now().toISOString() });
   }
 
-  /** Rows started and not done: in flight, or stopped by a crash. */
+  /** Row ends queued and not yet committed. */
+  get queuedCount(): number {
+    return this.queued.length;
+  }
+
+  /** Commits the queued row ends; returns their results lines, in order. */
+  flush(): string[] {
+    return this.queued.length === 0 ? [] : this.commit(undefined);
+  }
+
+  /** Committed rows started and not done: in flight, or stopped by a crash (flush first). */
   startedCount(): number {
     return this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM rows WHERE state = 'started'").get()?.n ?? 0;
   }
@@ -189,8 +236,22 @@ export class BulkJournal {
     return this.db.prepare<[], { result: string }>("SELECT result FROM rows WHERE state = 'done' ORDER BY seq").iterate();
   }
 
+  /** Closes the file. Queued row ends are dropped, as a crash would drop them: flush first. */
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  private commit(start: { row: number; line: number; hash: string; at: string } | undefined): string[] {
+    const ends = this.queued;
+    this.queued = [];
+    try {
+      this.commitStatement(ends, start);
+    } catch (error) {
+      // Nothing was committed: the ends stay queued, ahead of any recorded since.
+      this.queued = ends.concat(this.queued);
+      throw error;
+    }
+    return ends.map((end) => end.result);
   }
 }
 

@@ -206,16 +206,42 @@ export async function runBulk(options: BulkRunOptions): Promise<BulkSummary> {
   const tasks = new Set<Promise<void>>();
   const report = () => options.onProgress?.(progress);
 
+  let flushTimer: NodeJS.Immediate | undefined;
+
   try {
     if (opened.discardedId !== undefined) directory.clearCommits(opened.discardedId);
     results = rebuildResults(options.resultsFile, journal);
     const writer = results;
+    // Only rows an earlier process started can have commit records under this journal's id:
+    // none for a new journal, and none after the last row that committed one. Rows past it
+    // skip the look-up (a query per row).
+    const lastCommittedRow = journal.resumed ? directory.lastCommittedRow(journal.id) : 0;
+
+    // A results line is written once its row's end is committed in the journal, so the file
+    // never shows a row that a resume would treat as not done.
+    const written = (lines: string[]): void => {
+      for (const text of lines) writer.append(text);
+    };
+    const flush = (): void => {
+      if (flushTimer) clearImmediate(flushTimer);
+      flushTimer = undefined;
+      written(journal.flush());
+    };
 
     const record = (line: ResultLine, hash: string | null, column = 0): void => {
       const text = JSON.stringify(line);
       if (line.status === "invalid") journal.markInvalid(line.row, line.line, text);
       else journal.markDone(line.row, line.line, hash, line.status, text);
-      writer.append(text);
+      // Queued: the next row's start commits it, or else this flush at the end of the event
+      // loop's turn (rows that end while no row starts: the file's tail, a full window).
+      flushTimer ??= setImmediate(() => {
+        flushTimer = undefined;
+        try {
+          flush();
+        } catch (error) {
+          stop ??= toSiqError(error);
+        }
+      });
       progress.finished++;
       progress[line.status]++;
       options.onRow?.(line, { column });
@@ -281,7 +307,7 @@ export async function runBulk(options: BulkRunOptions): Promise<BulkSummary> {
         }
 
         // Checked before the answers: a row whose changes are in must never count as not run.
-        const commits = directory.commitsOf(journal.id, input.row);
+        const commits = input.row <= lastCommittedRow ? directory.commitsOf(journal.id, input.row) : [];
         if (commits.length > 0) {
           interruptedRows++;
           record(interruptedResult(pipeline, input, commits), hash);
@@ -304,7 +330,7 @@ export async function runBulk(options: BulkRunOptions): Promise<BulkSummary> {
         }
         const resumed = prior?.state === "started";
         if (resumed) resumedRows++;
-        journal.markStarted(input.row, input.line, hash as string);
+        written(journal.markStarted(input.row, input.line, hash as string));
         run(input, invalid.answers, hash as string, resumed);
         report();
       }
@@ -313,9 +339,24 @@ export async function runBulk(options: BulkRunOptions): Promise<BulkSummary> {
     }
     // A stop that comes after the last row was taken stops nothing: the rows in flight finish anyway.
     await Promise.all([...tasks]);
+    try {
+      flush();
+    } catch (error) {
+      stop ??= toSiqError(error);
+    }
     if (!interrupted && !stop && journal.startedCount() === 0) directory.clearCommits(journal.id);
   } finally {
     await Promise.allSettled([...tasks]);
+    if (flushTimer) clearImmediate(flushTimer);
+    // Rows that ended are recorded even when the run stops on an error (unless the error is the
+    // journal's own: then they stay `started`, as after a crash).
+    if (journal.queuedCount > 0 && results) {
+      try {
+        for (const text of journal.flush()) results.append(text);
+      } catch (error) {
+        stop ??= toSiqError(error);
+      }
+    }
     results?.close();
     journal.close();
   }

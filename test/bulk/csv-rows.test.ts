@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { readCsvRows, type RowInput, type RowsFileProblem } from "../../runtime/bulk";
+import { PARSE_SLICE_BYTES } from "../../runtime/bulk/csv-rows";
 import type { SiqError } from "../../runtime/errors";
 import type { Question } from "../../runtime/pipeline/types";
 
@@ -111,6 +112,38 @@ describe("CSV rows", () => {
   ])("$name", async ({ text, rows }) => {
     expect(brief(await read(text))).toEqual(rows);
     expect(brief(await read(text, 1))).toEqual(rows);
+  });
+
+  test("a file read in chunks many parse slices long gives every row, its line, and an end within a slice of it", async () => {
+    const lines = ["q1,q2"];
+    for (let i = 0; i < 3000; i++) lines.push(i % 7 === 0 ? `"user,${i}","line\nbreak"` : `user${i},é${i}@example.com`);
+    const text = `${lines.join("\n")}\n`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(10 * PARSE_SLICE_BYTES);
+    const rows = await read(text, 64 * 1024);
+    expect(rows).toHaveLength(3000);
+    let line = 2;
+    let end = Buffer.byteLength(`${lines[0]}\n`);
+    rows.forEach((row, i) => {
+      end += Buffer.byteLength(`${lines[i + 1]}\n`);
+      expect({ row: row.row, line: row.line }).toEqual({ row: i + 1, line });
+      expect(row.end - end).toBeGreaterThanOrEqual(0);
+      expect(row.end - end).toBeLessThan(PARSE_SLICE_BYTES);
+      line += i % 7 === 0 ? 2 : 1;
+    });
+    expect(rows.at(-1)?.end).toBe(Buffer.byteLength(text));
+    expect(rows[2999]?.raw).toEqual({ q1: "user2999", q2: "é2999@example.com" });
+  });
+
+  test.each([1, 2, 5, 64 * 1024])("each row's end is the bytes parsed so far: at or after the row's end, within a parse slice, in chunks of %i bytes", async (size) => {
+    const text = '\ufeffq1,q2\r\n\r\njé,"a\nb"\r\nann,x';
+    const bytes = Buffer.from(text);
+    const rows = await read(text, size);
+    const ends = [bytes.indexOf("ann"), bytes.length];
+    rows.forEach((row, i) => {
+      expect(row.end).toBeGreaterThanOrEqual(ends[i] as number);
+      expect(row.end).toBeLessThanOrEqual((ends[i] as number) + Math.min(size, PARSE_SLICE_BYTES));
+    });
+    expect(rows.at(-1)?.end).toBe(bytes.length);
   });
 
   test("each row reports the column where each question's cells start", async () => {

@@ -164,6 +164,27 @@ describe("runBulk", () => {
     expect(query(directoryOf(ws), "SELECT 1 FROM audit_log WHERE event = 'user.updated'")).toEqual([]);
   });
 
+  test("a row whose start mark the journal lost (a power cut) while the directory kept its change is still not run again", async () => {
+    const ws = workspace();
+    ws.file("rows.csv", csvOfUsers(8));
+    const pipeline = postPipeline(server.url, true);
+    const first = await runLibrary(ws, pipeline, { concurrency: 1, signal: stopAt(4) });
+    const last = Math.max(...first.rows.map((r) => r.row));
+    // The journal's last commits are gone; the directory's commit record for that row is not.
+    const db = new Database(journalOf(ws));
+    try {
+      expect(db.prepare("DELETE FROM rows WHERE row = ?").run(last).changes).toBe(1);
+    } finally {
+      db.close();
+    }
+    expect(query(directoryOf(ws), "SELECT row FROM bulk_row_commits WHERE row = ?", last)).toHaveLength(1);
+
+    const resumed = await runLibrary(ws, pipeline);
+    expect(resumed.summary).toMatchObject({ status: "failed", rows: 8, succeeded: 7, failed: 1, interruptedRows: 1 });
+    expect(resumed.rows.filter((r) => r.row === last)).toEqual([expect.objectContaining({ error: expect.objectContaining({ code: "ROW_INTERRUPTED" }) })]);
+    expect(tally(server.received).get(`user${last - 1}`)).toBe(1);
+  });
+
   test("row-commit records stay while a run is unfinished and are removed when every row is done", async () => {
     const ws = workspace();
     ws.file("rows.csv", csvOfUsers(6));

@@ -1,5 +1,5 @@
 import { smartiqUserAction } from "../../../actions/smartiq-user";
-import type { ActionContext } from "../../../runtime/context";
+import { RUN_SIGNAL, type ActionContext } from "../../../runtime/context";
 import type { BoundInput, BoundInputs } from "../../../runtime/definition";
 import { hashPassword, type SqliteDirectory } from "../../../runtime/directory";
 import { SiqError } from "../../../runtime/errors";
@@ -406,6 +406,29 @@ test("a cancelled run changes nothing", async () => {
   const before = JSON.stringify(directory.dump());
   const test = contextFor();
   test.controller.abort();
+  await expect(handler(inputs({ "Preferred Username": "late", "Update Existing User": true }), test.context)).rejects.toMatchObject({ code: "CANCELLED" });
+  expect(JSON.stringify(directory.dump())).toBe(before);
+});
+
+test("a run nothing can cancel makes no AbortSignal (context.signal is never read)", async () => {
+  const test = contextFor();
+  // What the engine gives a run that was given no signal: RUN_SIGNAL undefined, `signal` made on first read.
+  Object.defineProperty(test.context, RUN_SIGNAL, { value: undefined });
+  Object.defineProperty(test.context, "signal", {
+    get() {
+      throw new Error("context.signal was read");
+    },
+  });
+  const outcome = await handler(inputs({ "Preferred Username": "quiet", "Update Existing User": false }), test.context);
+  expect(outcome.outputs.Username).toBe("quiet");
+});
+
+test("a run cancelled through its run signal changes nothing", async () => {
+  const before = JSON.stringify(directory.dump());
+  const test = contextFor();
+  const controller = new AbortController();
+  controller.abort();
+  Object.defineProperty(test.context, RUN_SIGNAL, { value: controller.signal });
   await expect(handler(inputs({ "Preferred Username": "late", "Update Existing User": true }), test.context)).rejects.toMatchObject({ code: "CANCELLED" });
   expect(JSON.stringify(directory.dump())).toBe(before);
 });
