@@ -4,7 +4,7 @@
  */
 import type { Agent, Dispatcher } from "undici";
 import { requireAnswers, type Answers } from "./answers";
-import type { AuditSink, Clock, DryRunRequest, Logger, RunningUser, RuntimeSettings, RuntimeShared, TokenProvider, UserDirectoryPort } from "./context";
+import type { AuditSink, Clock, DirectoryUserSummary, DryRunRequest, Logger, RunningUser, RuntimeSettings, RuntimeShared, TokenProvider, UserDirectoryPort } from "./context";
 import { TokenCache } from "./http/auth/token-cache";
 import { systemClock } from "./system-clock";
 import type { ActionPlugin } from "./definition";
@@ -37,6 +37,13 @@ export interface RuntimeOptions {
   egress?: (url: string) => void | Promise<void>;
 }
 
+/**
+ * Internal (the package does not export it): the running user as its caller found it in this
+ * runtime's directory moments before, within the same request, existing and enabled (the host's
+ * token check). The run then takes it as it is instead of looking the user up a second time.
+ */
+export const CHECKED_USER: unique symbol = Symbol("siq-actions.checked-user");
+
 export interface RunOptions {
   /** Answers keyed by question id, as in an answers file; converted by question type. */
   answers?: Readonly<Record<string, unknown>> | Answers;
@@ -47,6 +54,8 @@ export interface RunOptions {
   dryRun?: boolean | ((request: DryRunRequest) => void);
   /** Progress: each action as it starts and finishes. */
   onEvent?: (event: RunEvent) => void;
+  /** See {@link CHECKED_USER}; used only when it is the user named by `user`. */
+  [CHECKED_USER]?: DirectoryUserSummary | undefined;
 }
 
 export interface Runtime {
@@ -110,7 +119,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       const problems = check(pipeline);
       if (errorCount(problems) > 0) throw new PipelineInvalidError(problems);
       const answers = runOptions.answers instanceof Map ? (runOptions.answers as Answers) : requireAnswers(pipeline.questions, (runOptions.answers ?? {}) as Record<string, unknown>);
-      const user = resolveRunningUser(options.directory, runOptions.user);
+      const checked = runOptions[CHECKED_USER];
+      const user =
+        checked !== undefined && options.directory !== undefined && !checked.disabled && checked.username === runOptions.user
+          ? { username: checked.username, guid: checked.guid }
+          : resolveRunningUser(options.directory, runOptions.user);
       let ready = prepared.get(pipeline);
       if (!ready) {
         ready = { plugins: pipeline.actions.map((action) => registry.find(action.type) as ActionPlugin), secrets: connectionSecrets(pipeline) };

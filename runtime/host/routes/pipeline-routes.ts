@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { convertAnswers } from "../../answers";
+import { CHECKED_USER } from "../../runtime";
 import { ApiError } from "../api-error";
 import { actingUser, pathOf, respond, type HostContext } from "../host-context";
 import { pageBody, pageQuery, slicePage } from "../paging";
@@ -39,7 +40,7 @@ export function registerPipelineRoutes(app: FastifyInstance, host: HostContext):
       };
       reply.raw.once("close", onClose);
       try {
-        const result = await host.runtime().run(pipeline, { answers, user: user.username, signal: controller.signal });
+        const result = await host.runtime().run(pipeline, { answers, user: user.username, signal: controller.signal, [CHECKED_USER]: user });
         return respond(request, reply, 200, result, { root: "RunResult" });
       } finally {
         reply.raw.off("close", onClose);
