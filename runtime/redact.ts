@@ -21,7 +21,8 @@ export function isSensitiveKey(key: string): boolean {
 }
 
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  /** Made with the first secret: most runs' redactors never learn one. */
+  private secrets: Set<string> | undefined;
   /** The secrets, longest first (so a secret that contains another is masked whole); rebuilt after an add. */
   private ordered: string[] | undefined;
   private readonly parent: Redactor | undefined;
@@ -37,9 +38,10 @@ export class Redactor {
    */
   addSecret(value: string | undefined | null): void {
     if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH) return;
-    const before = this.secrets.size;
-    for (const form of encodedForms(value)) if (form.length >= MIN_SECRET_LENGTH) this.secrets.add(form);
-    if (before !== this.secrets.size) this.ordered = undefined;
+    const secrets = (this.secrets ??= new Set());
+    const before = secrets.size;
+    for (const form of encodedForms(value)) if (form.length >= MIN_SECRET_LENGTH) secrets.add(form);
+    if (before !== secrets.size) this.ordered = undefined;
   }
 
   /** A child that masks everything this one masks, plus its own secrets (one per run). */
@@ -73,7 +75,7 @@ export class Redactor {
 
   /** True when this redactor or a parent knows a secret. */
   hasSecrets(): boolean {
-    return this.secrets.size > 0 || (this.parent !== undefined && this.parent.hasSecrets());
+    return (this.secrets !== undefined && this.secrets.size > 0) || (this.parent !== undefined && this.parent.hasSecrets());
   }
 
   /**
@@ -83,7 +85,7 @@ export class Redactor {
    */
   private maskSecretValues(text: string): string {
     let out = this.parent ? this.parent.maskSecretValues(text) : text;
-    if (this.secrets.size === 0) return out;
+    if (this.secrets === undefined || this.secrets.size === 0) return out;
     this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length);
     for (const secret of this.ordered) if (out.includes(secret)) out = out.split(secret).join(MASK);
     return out;

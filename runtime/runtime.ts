@@ -4,13 +4,13 @@
  */
 import type { Agent, Dispatcher } from "undici";
 import { requireAnswers, type Answers } from "./answers";
-import type { AuditSink, Clock, DryRunRequest, Logger, RunningUser, RuntimeSettings, RuntimeShared, TokenProvider, UserDirectoryPort } from "./context";
+import type { AuditSink, Clock, DirectoryUserSummary, DryRunRequest, Logger, RunningUser, RuntimeSettings, RuntimeShared, TokenProvider, UserDirectoryPort } from "./context";
 import { TokenCache } from "./http/auth/token-cache";
 import { systemClock } from "./system-clock";
 import type { ActionPlugin } from "./definition";
 import { checkPasswordPolicy, DEFAULT_PASSWORD_POLICY } from "./directory/passwords";
 import { SiqError } from "./errors";
-import { runPipeline } from "./engine/run-pipeline";
+import { runPipeline, type RunEnvironment } from "./engine/run-pipeline";
 import type { RunEvent, RunResult } from "./engine/result";
 import { checkPipeline } from "./pipeline/check";
 import { builtInRegistry, loadPipeline as loadPipelineFile, type LoadOptions } from "./pipeline/load";
@@ -38,6 +38,13 @@ export interface RuntimeOptions {
   egress?: (url: string) => void | Promise<void>;
 }
 
+/**
+ * Internal (the package does not export it): the running user as its caller found it in this
+ * runtime's directory moments before, within the same request, existing and enabled (the host's
+ * token check). The run then takes it as it is instead of looking the user up a second time.
+ */
+export const CHECKED_USER: unique symbol = Symbol("siq-actions.checked-user");
+
 export interface RunOptions {
   /** Answers keyed by question id, as in an answers file; converted by question type. */
   answers?: Readonly<Record<string, unknown>> | Answers;
@@ -48,6 +55,8 @@ export interface RunOptions {
   dryRun?: boolean | ((request: DryRunRequest) => void);
   /** Progress: each action as it starts and finishes. */
   onEvent?: (event: RunEvent) => void;
+  /** See {@link CHECKED_USER}; used only when it is the user named by `user`. */
+  [CHECKED_USER]?: DirectoryUserSummary | undefined;
 }
 
 export interface Runtime {
@@ -123,44 +132,61 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     return problems;
   };
 
+  // What every run is given of the runtime: the same object for all of them.
+  const services: RunEnvironment["services"] = {
+    dispatcher,
+    directory: options.directory,
+    tokens: options.tokens,
+    audit,
+    clock,
+    logger: options.logger ?? silentLogger,
+    settings,
+    shared,
+    egress: options.egress,
+  };
+
+  const start = (pipeline: Pipeline, runOptions: RunOptions): Promise<RunResult> => {
+    const problems = check(pipeline);
+    if (errorCount(problems) > 0) throw new PipelineInvalidError(problems);
+    const answers = runOptions.answers instanceof Map ? (runOptions.answers as Answers) : requireAnswers(pipeline.questions, (runOptions.answers ?? {}) as Record<string, unknown>);
+    const checked = runOptions[CHECKED_USER];
+    const user =
+      checked !== undefined && options.directory !== undefined && !checked.disabled && checked.username === runOptions.user
+        ? { username: checked.username, guid: checked.guid }
+        : resolveRunningUser(options.directory, runOptions.user);
+    let ready = prepared.get(pipeline);
+    if (!ready) {
+      ready = { plugins: pipeline.actions.map((action) => registry.find(action.type) as ActionPlugin), secrets: connectionSecrets(pipeline) };
+      prepared.set(pipeline, ready);
+    }
+    const runRedactor = redactor.child();
+    for (const secret of ready.secrets) runRedactor.addSecret(secret);
+    const dryRun = runOptions.dryRun === true ? () => undefined : runOptions.dryRun || undefined;
+    return runPipeline(pipeline, answers, {
+      plugins: ready.plugins,
+      services,
+      redactor: runRedactor,
+      user,
+      signal: runOptions.signal,
+      dryRun,
+      onEvent: runOptions.onEvent,
+    });
+  };
+
   return {
     actions: registry,
     settings,
     redactor,
     loadPipeline: (file, loadOptions = {}) => loadPipelineFile(file, { ...loadOptions, actions: options.actions ?? [] }),
     check,
-    async run(pipeline, runOptions = {}) {
-      const problems = check(pipeline);
-      if (errorCount(problems) > 0) throw new PipelineInvalidError(problems);
-      const answers = runOptions.answers instanceof Map ? (runOptions.answers as Answers) : requireAnswers(pipeline.questions, (runOptions.answers ?? {}) as Record<string, unknown>);
-      const user = resolveRunningUser(options.directory, runOptions.user);
-      let ready = prepared.get(pipeline);
-      if (!ready) {
-        ready = { plugins: pipeline.actions.map((action) => registry.find(action.type) as ActionPlugin), secrets: connectionSecrets(pipeline) };
-        prepared.set(pipeline, ready);
+    // Not an async function: returning runPipeline's promise from one would cost the run two
+    // more turns of the microtask queue. What fails before the run starts still rejects.
+    run(pipeline, runOptions = {}) {
+      try {
+        return start(pipeline, runOptions);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      const runRedactor = redactor.child();
-      for (const secret of ready.secrets) runRedactor.addSecret(secret);
-      const dryRun = runOptions.dryRun === true ? () => undefined : runOptions.dryRun || undefined;
-      return runPipeline(pipeline, answers, {
-        plugins: ready.plugins,
-        services: {
-          dispatcher,
-          directory: options.directory,
-          tokens: options.tokens,
-          audit,
-          clock,
-          logger: options.logger ?? silentLogger,
-          settings,
-          shared,
-          egress: options.egress,
-        },
-        redactor: runRedactor,
-        user,
-        signal: runOptions.signal,
-        dryRun,
-        onEvent: runOptions.onEvent,
-      });
     },
     async close() {
       if (ownsDispatcher) await dispatcher.close();

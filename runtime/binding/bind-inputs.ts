@@ -10,7 +10,7 @@ import { analyzeTemplate, type TemplateKind } from "../template";
 import { JsonData, isBlank, toJson, toText, type JsonValue, type Value } from "../values";
 import { convertInput } from "./convert";
 import { documentEntries } from "./documents";
-import { freezeJson } from "../util/immutable-json";
+import { freezeJson, isImmutableJson } from "../util/immutable-json";
 import { isLiteral, stringForm, templateKindForInput } from "./value-forms";
 
 export interface BindingContext {
@@ -23,25 +23,93 @@ export interface BindingContext {
 
 export function bindInputs(plugin: ActionPlugin, written: Readonly<Record<string, JsonValue>>, context: BindingContext): BoundInputs {
   const bound = new Map<string, BoundInput>();
-  for (const input of plugin.definition.inputs) {
-    const raw = Object.hasOwn(written, input.name) ? written[input.name] : undefined;
-    let value = raw === undefined ? undefined : bindOne(input, raw, context);
-    if (value === undefined && input.default !== undefined) value = bindOne(input, input.default as JsonValue, context);
-    if (value === undefined || (input.mandatory && typeof value === "string" && value.trim() === "")) {
-      if (input.mandatory) {
-        throw new SiqError(
-          "MANDATORY_INPUT_MISSING",
-          `The mandatory input "${input.name}" of action "${context.action}" has no value${raw === undefined ? "" : " (its formula or template gave a blank)"}; give it a value or check the answers it uses.`,
-          { action: context.action, input: input.name },
-        );
+  for (const step of bindingPlan(plugin, written)) {
+    const { input } = step;
+    let value: BoundInput | undefined;
+    if (step.known) value = step.value;
+    else {
+      const raw = step.raw;
+      value = raw === undefined ? undefined : bindOne(input, raw, context);
+      if (value === undefined && input.default !== undefined) value = bindOne(input, input.default as JsonValue, context);
+      if (value === undefined || (input.mandatory && typeof value === "string" && value.trim() === "")) {
+        if (input.mandatory) {
+          throw new SiqError(
+            "MANDATORY_INPUT_MISSING",
+            `The mandatory input "${input.name}" of action "${context.action}" has no value${raw === undefined ? "" : " (its formula or template gave a blank)"}; give it a value or check the answers it uses.`,
+            { action: context.action, input: input.name },
+          );
+        }
+        continue;
       }
-      continue;
     }
+    if (value === undefined) continue;
     if (input.secret) registerSecrets(value, context);
     bound.set(input.name, value);
   }
   return bound;
 }
+
+/**
+ * One input's binding: either known before running (`known`: a literal written in the file, or
+ * the input's literal default, whose bound value is immutable and the same on every run), or
+ * worked out per run from `raw`.
+ */
+type BindingStep = { input: InputDefinition; known: true; value: BoundInput | undefined } | { input: InputDefinition; known: false; raw: JsonValue | undefined };
+
+/**
+ * The binding steps of an action, worked out once per action (keyed by the pipeline's own
+ * inputs object, which does not change once the pipeline is loaded and checked): inputs neither
+ * written nor defaulted are left out, and literals are converted once instead of on every run.
+ * Only values that cannot be changed are kept (text, numbers, booleans, the deeply frozen
+ * literal structures); a literal whose binding fails is bound, and fails, on every run.
+ */
+const plans = new WeakMap<object, { plugin: ActionPlugin; steps: readonly BindingStep[] }>();
+
+function bindingPlan(plugin: ActionPlugin, written: Readonly<Record<string, JsonValue>>): readonly BindingStep[] {
+  const known = plans.get(written);
+  if (known && known.plugin === plugin) return known.steps;
+  const steps: BindingStep[] = [];
+  for (const input of plugin.definition.inputs) {
+    const raw = Object.hasOwn(written, input.name) ? written[input.name] : undefined;
+    if (raw === undefined && input.default === undefined && !input.mandatory) continue;
+    steps.push(knownBinding(input, raw) ?? { input, known: false, raw });
+  }
+  plans.set(written, { plugin, steps });
+  return steps;
+}
+
+/** The step of an input whose value is known before running, or undefined. */
+function knownBinding(input: InputDefinition, raw: JsonValue | undefined): BindingStep | undefined {
+  if (input.type === "documents") return undefined;
+  if (raw !== undefined && !isLiteral(raw)) return undefined;
+  if (input.default !== undefined && !isLiteral(input.default as JsonValue)) return undefined;
+  // Literals need no scope: binding one reads nothing of the run.
+  const context: BindingContext = { action: "", baseDir: "", scope: NO_SCOPE };
+  let value: BoundInput | undefined;
+  try {
+    value = raw === undefined ? undefined : bindOne(input, raw, context);
+    if (value === undefined && input.default !== undefined) value = bindOne(input, input.default as JsonValue, context);
+  } catch {
+    return undefined;
+  }
+  if (value === undefined ? input.mandatory : input.mandatory && typeof value === "string" && value.trim() === "") return undefined;
+  if (value !== undefined && typeof value === "object" && !isImmutableJson(value)) return undefined;
+  return { input, known: true, value };
+}
+
+const NO_SCOPE: EvaluationScope = {
+  resolve: () => {
+    throw new Error("a literal input read the run's scope");
+  },
+  templateData: () => {
+    throw new Error("a literal input read the run's data");
+  },
+  now: () => {
+    throw new Error("a literal input read the run's clock");
+  },
+  culture: undefined,
+  timeZone: undefined,
+};
 
 function bindOne(input: InputDefinition, raw: JsonValue, context: BindingContext): BoundInput | undefined {
   if (input.type === "documents") return bindDocuments(input, raw, context);

@@ -77,7 +77,9 @@ export async function runConnectorAction(plan: ConnectorActionPlan, inputs: Boun
     return { outputs: { ...placeholderOutputs(action.outputs), [HTTP_STATUS_OUTPUT]: 0 } };
   }
 
-  const views = new WeakMap<HttpResponse, ResponseView>();
+  // A Map, not a WeakMap: it lives for this run only, and weak entries cost the garbage
+  // collector noticeably more per run.
+  const views = new Map<HttpResponse, ResponseView>();
   const viewOf = (response: HttpResponse): ResponseView => {
     let view = views.get(response);
     if (!view) {

@@ -565,8 +565,9 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
     if (batch.length === 0 || !this.db.open) return;
     this.pendingAudit = [];
     try {
+      // The batch's own transaction: no savepoint per record (a failure retries them one by one).
       this.transaction(() => {
-        for (const item of batch) this.record(item.entry);
+        for (const item of batch) this.insertAudit(item.entry);
       });
     } catch {
       for (const item of batch) {
@@ -581,20 +582,22 @@ export class SqliteDirectory implements UserDirectoryPort, AuditSink {
 
   /** AuditSink: stores one record (the caller has masked it). */
   record(entry: AuditRecord): void {
-    this.write(() => {
-      this.run(
-        "insertAudit",
-        "INSERT INTO audit_log (time, event, user, as_user, method, url, status, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        entry.time,
-        entry.event,
-        entry.user,
-        entry.asUser ?? null,
-        entry.method ?? null,
-        entry.url ?? null,
-        entry.status ?? null,
-        entry.detail ?? null,
-      );
-    });
+    this.write(() => this.insertAudit(entry));
+  }
+
+  private insertAudit(entry: AuditRecord): void {
+    this.run(
+      "insertAudit",
+      "INSERT INTO audit_log (time, event, user, as_user, method, url, status, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      entry.time,
+      entry.event,
+      entry.user,
+      entry.asUser ?? null,
+      entry.method ?? null,
+      entry.url ?? null,
+      entry.status ?? null,
+      entry.detail ?? null,
+    );
   }
 
   /** Audit records, oldest first, a page at a time. */

@@ -228,8 +228,8 @@ async function runAction(action: PipelineAction, plugin: ActionPlugin, type: str
 function resultOutputs(plugin: ActionPlugin, outputs: Readonly<Record<string, Value>>, redactor: Redactor): Record<string, JsonValue> {
   const secrets = secretOutputsOf(plugin);
   const out: Record<string, JsonValue> = {};
-  for (const [name, value] of Object.entries(outputs)) {
-    const json = toJson(value);
+  for (const name of Object.keys(outputs)) {
+    const json = toJson(outputs[name]);
     out[name] = secrets.has(name) ? json : redactor.maskKnownSecrets(json);
   }
   return out;

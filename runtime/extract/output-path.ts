@@ -47,12 +47,27 @@ export interface OutputPath {
 
 /** JSON or XML, by content type, else by the first non-blank character; undefined for a blank body. */
 export function responseBodyKind(contentType: string, body: string): "json" | "xml" | undefined {
-  const first = /[^\s\uFEFF]/.exec(body)?.[0];
+  // A visible ASCII character first (most bodies) needs no search for the first non-blank one.
+  const code = body.charCodeAt(0);
+  const first = code > 0x20 && code < 0x7f ? body[0] : /[^\s\uFEFF]/.exec(body)?.[0];
   if (first === undefined) return undefined;
-  const media = (contentType.split(";")[0] ?? "").trim().toLowerCase();
-  if (media === "application/json" || media === "text/json" || media.endsWith("+json")) return "json";
-  if (media === "application/xml" || media === "text/xml" || media.endsWith("+xml")) return "xml";
-  return first === "<" ? "xml" : "json";
+  return kindOfMedia(contentType) ?? (first === "<" ? "xml" : "json");
+}
+
+/** What a content type says of the body: json, xml, or nothing (then the first character decides). */
+const mediaKinds = new Map<string, "json" | "xml" | null>();
+
+function kindOfMedia(contentType: string): "json" | "xml" | undefined {
+  let kind = mediaKinds.get(contentType);
+  if (kind === undefined) {
+    const media = (contentType.split(";")[0] ?? "").trim().toLowerCase();
+    if (media === "application/json" || media === "text/json" || media.endsWith("+json")) kind = "json";
+    else if (media === "application/xml" || media === "text/xml" || media.endsWith("+xml")) kind = "xml";
+    else kind = null;
+    if (mediaKinds.size >= CACHE_LIMIT) mediaKinds.clear();
+    mediaKinds.set(contentType, kind);
+  }
+  return kind ?? undefined;
 }
 
 /**
@@ -140,9 +155,19 @@ function asParsed(response: ExtractableResponse | ParsedResponse): ParsedRespons
   return response instanceof ParsedResponse ? response : new ParsedResponse(response);
 }
 
+/**
+ * `$.name.name...` with ASCII shorthand names: a chain of child segments of one name selector
+ * each, which RFC 9535 defines as "the member of that name of an object, else nothing". Most
+ * Output Paths are this; they are read by walking the names instead of through the general
+ * query (a generator per segment), with the same result.
+ */
+const DOTTED_NAMES = /^\$(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+
 class JsonPathOutput implements OutputPath {
   readonly kind = "jsonpath";
   private readonly query: JSONPathQuery;
+  /** The names of a {@link DOTTED_NAMES} path, else undefined. */
+  private readonly names: readonly string[] | undefined;
 
   constructor(readonly source: string) {
     try {
@@ -151,6 +176,7 @@ class JsonPathOutput implements OutputPath {
     } catch (error) {
       throw invalid(source, error instanceof Error ? error.message : String(error));
     }
+    this.names = DOTTED_NAMES.test(source) ? source.slice(2).split(".") : undefined;
   }
 
   select(response: ExtractableResponse | ParsedResponse): Value[] {
@@ -161,6 +187,7 @@ class JsonPathOutput implements OutputPath {
         `Output Path ${JSON.stringify(this.source)} is a JSONPath, but the response is XML; use an XPath such as /Root/Element.`);
     }
     const data = parsed.jsonValue();
+    if (this.names) return selectNames(data, this.names);
     const matches: Value[] = [];
     try {
       // Lazily: only the matched values are kept, not a node (with its location) per match.
@@ -171,6 +198,16 @@ class JsonPathOutput implements OutputPath {
     }
     return matches;
   }
+}
+
+/** A {@link DOTTED_NAMES} path on parsed JSON: each name is an own member of an object (not an array). */
+function selectNames(data: JSONValue, names: readonly string[]): Value[] {
+  let value: unknown = data;
+  for (const name of names) {
+    if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, name)) return [];
+    value = (value as Record<string, unknown>)[name];
+  }
+  return [toValue(value as JSONValue)];
 }
 
 function toValue(value: JSONValue): Value {

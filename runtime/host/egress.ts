@@ -22,6 +22,9 @@ export interface AllowedHost {
   port: number | undefined;
 }
 
+/** URLs kept as allowed by {@link EgressPolicy.checkUrl}; past it the list starts again. */
+const MAX_ALLOWED_URLS = 1000;
+
 /** Resolves a name to all its addresses (node:dns `lookup` with `all: true`; injectable for tests). */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
@@ -74,6 +77,17 @@ export class EgressPolicy {
    * by `lookup` when connecting.
    */
   checkUrl = (url: string): void => {
+    // The answer depends on the URL alone: one already allowed is allowed again without parsing
+    // it (a pipeline sends to the same few URLs run after run). Refusals are worked out each time.
+    if (this.allowedUrls.has(url)) return;
+    this.checkUncached(url);
+    if (this.allowedUrls.size >= MAX_ALLOWED_URLS) this.allowedUrls.clear();
+    this.allowedUrls.add(url);
+  };
+
+  private readonly allowedUrls = new Set<string>();
+
+  private checkUncached(url: string): void {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -86,7 +100,7 @@ export class EgressPolicy {
     if (this.isAllowed(host, port)) return;
     const reason = isIP(host) !== 0 ? nonPublicReason(host) : isLocalhostName(host) ? "loopback" : undefined;
     if (reason !== undefined) throw denied(`${parsed.protocol}//${parsed.host}`, host, reason);
-  };
+  }
 
   /**
    * A `net.connect` lookup that resolves the name and refuses it when any address is not

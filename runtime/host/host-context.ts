@@ -3,6 +3,7 @@
  * the pipelines folder and the runtime that runs them, and the per-request state (who is
  * calling, as whom) that permission checks, the audit log and the request log read.
  */
+import { setMaxListeners } from "node:events";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Clock, DirectoryUserSummary, Logger, Permission } from "../context";
 import type { SqliteDirectory } from "../directory";
@@ -48,6 +49,29 @@ export interface HostContext {
   /** The runtime for pipeline runs (created once the host knows its own URL). */
   runtime(): Runtime;
   logger: Logger;
+}
+
+const connectionSignals = new WeakMap<object, AbortSignal>();
+
+/**
+ * A signal that aborts when the request's connection closes: a caller that goes away cancels
+ * the runs it started and has not had the answer of. One per connection rather than one per
+ * request (creating an AbortSignal and its first listener costs about 4 µs on Node 20, a
+ * visible share of a run through the host); requests on one connection come one after another,
+ * and the request pipeline removes its listeners when each request ends. A connection carrying
+ * pipelined requests may hold more than ten listeners at once, which is not a leak.
+ */
+export function connectionSignal(request: FastifyRequest): AbortSignal {
+  const socket = request.raw.socket;
+  let signal = connectionSignals.get(socket);
+  if (!signal) {
+    const controller = new AbortController();
+    signal = controller.signal;
+    setMaxListeners(0, signal);
+    socket.once("close", () => controller.abort(new Error("The caller closed the connection.")));
+    connectionSignals.set(socket, signal);
+  }
+  return signal;
 }
 
 /** The user a request acts as: the impersonated user, else the caller. */

@@ -250,30 +250,39 @@ function buildApp(host: HostContext, options: HostOptions, state: { closing: boo
   app.removeContentTypeParser("text/plain");
   app.decorateRequest("siq", null as unknown as RequestState);
 
-  app.addHook("onRequest", async (request) => {
+  // The hooks take Fastify's callback (an async hook costs a promise and its turns per request);
+  // a hook that throws fails the request as a rejected promise would.
+  app.addHook("onRequest", (request, _reply, done) => {
     request.siq = { caller: undefined, asUser: undefined, asUserHeader: undefined, loginName: undefined, errorCode: undefined };
     if (state.closing) throw new ApiError(503, "HOST_CLOSING", "The host is shutting down; try again once it is back.");
-    if (request.routeOptions.config.public === true) return;
-    if (!request.is404) return authenticate(host, request);
-    // An unknown endpoint answers 404 either way; the caller is still named in the audit log when known.
-    try {
-      authenticate(host, request);
-    } catch {
-      // not signed in, or the impersonation was refused: the 404 stands
+    if (request.routeOptions.config.public !== true) {
+      if (!request.is404) authenticate(host, request);
+      else {
+        // An unknown endpoint answers 404 either way; the caller is still named in the audit log when known.
+        try {
+          authenticate(host, request);
+        } catch {
+          // not signed in, or the impersonation was refused: the 404 stands
+        }
+      }
     }
+    done();
   });
 
-  app.addHook("onSend", async (_request, reply, payload) => {
+  app.addHook("onSend", (_request, reply, payload, done) => {
     reply.header("cache-control", "no-store");
     reply.header("x-content-type-options", "nosniff");
     // A request that was in flight when closing began ends its connection, so the close can complete.
     if (state.closing) reply.header("connection", "close");
-    return payload;
+    done(null, payload);
   });
 
   // Audit records are written in one transaction per event-loop turn (recordSoon); the audit
   // endpoint, dump and close write what is queued first.
-  app.addHook("onResponse", async (request, reply) => recordRequest(host, options, request, reply));
+  app.addHook("onResponse", (request, reply, done) => {
+    recordRequest(host, options, request, reply);
+    done();
+  });
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => sendError(host, request, reply, toApiError(error)));
   app.setNotFoundHandler((request, reply) =>

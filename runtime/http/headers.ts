@@ -67,6 +67,15 @@ export interface HeaderParts {
  * send `application/merge-patch+json`), except for multipart, whose boundary must stay ours.
  */
 export function buildRequestHeaders(parts: HeaderParts): RequestHeader[] {
+  // No custom headers and no credentials (most requests): the standard ones and the body's type.
+  if ((parts.custom === undefined || parts.custom.length === 0) && (parts.auth === undefined || parts.auth.headers.length === 0) && (parts.credentials === undefined || parts.credentials.length === 0)) {
+    const out: RequestHeader[] = [
+      { name: "Accept", value: "*/*", kind: "standard" },
+      { name: "User-Agent", value: USER_AGENT, kind: "standard" },
+    ];
+    if (parts.contentType !== undefined && !parts.multipart) out.push({ name: "Content-Type", value: parts.contentType, kind: "content" });
+    return out;
+  }
   const custom: RequestHeader[] = [];
   for (const [name, value] of parts.custom ?? []) {
     checkHeader(name, value);

@@ -9,7 +9,7 @@ import type { ActionOutcome, BoundDocument, BoundInputs } from "../definition";
 import { SiqError } from "../errors";
 import { ParsedResponse, compileOutputPath, shapeOutput, type OutputPath } from "../extract/output-path";
 import { JsonData, type JsonValue, type Value } from "../values";
-import { readAuthInputs, resolveAuth, type ConnectionInfo, type ResolvedAuth } from "./auth/resolve-auth";
+import { noAuth, readAuthInputs, resolveAuth, type ConnectionInfo, type ResolvedAuth } from "./auth/resolve-auth";
 import { remoteSmartiq, remoteSmartiqToken } from "./auth/smartiq-connection";
 import { fetchPages, parsePagination } from "./pagination";
 import { prepareRequest } from "./prepare-request";
@@ -51,16 +51,21 @@ export async function runHttpAction(inputs: BoundInputs, context: ActionContext,
     validateBody = (body) => exact.check(body);
   }
 
-  const auth = hooks.auth
-    ? await hooks.auth()
-    : await resolveAuth(readAuthInputs(inputs), {
+  let auth: ResolvedAuth;
+  if (hooks.auth) auth = await hooks.auth();
+  else {
+    const authInputs = readAuthInputs(inputs);
+    auth =
+      noAuth(authInputs, connection) ??
+      (await resolveAuth(authInputs, {
         connection,
         tokenCache: context.shared.tokenCache,
         http: sendOptions,
         redactor: context.redactor,
         accessToken: () => accessToken(context),
         signal: cancellationSignal(context),
-      });
+      }));
+  }
 
   const request = prepareRequest(
     {
@@ -94,9 +99,11 @@ export async function runHttpAction(inputs: BoundInputs, context: ActionContext,
 
   const outputPath = compileOptionalOutputPath(inputs.get("Output Path") as string | undefined, action);
   const pagination = parsePagination(inputs.get("Pagination"));
-  await hooks.beforeSend?.(request);
+  // Hooks are awaited only when there are some: an await costs a turn of the microtask queue.
+  if (hooks.beforeSend) await hooks.beforeSend(request);
 
   let pages: HttpResponse[];
+  const parsed = pageParser();
   try {
     const send = (next: HttpRequest) => sendRequest(next, sendOptions);
     pages = (
@@ -107,24 +114,24 @@ export async function runHttpAction(inputs: BoundInputs, context: ActionContext,
     ).pages;
   } catch (error) {
     const failure = error instanceof SiqError ? error : new SiqError("INTERNAL", String(error), { cause: error });
-    await hooks.afterSend?.({ error: failure });
+    if (hooks.afterSend) await hooks.afterSend({ error: failure });
     throw failure;
   }
   const last = pages[pages.length - 1] as HttpResponse;
-  await hooks.afterSend?.({ response: last });
+  if (hooks.afterSend) await hooks.afterSend({ response: last });
 
   if (inputs.get("Fail On Error Status") === true) {
     const error = errorForStatus(last, { redactor: context.redactor, statusName: statusName(last.status), action });
     if (error) throw error;
   }
-  return { outputs: httpOutputs(pages, outputPath) };
+  return { outputs: httpOutputs(pages, outputPath, parsed) };
 }
 
 /** Status, HTTP Status, Response, Response Headers and Output Path Data (SPEC 5.1). */
-export function httpOutputs(pages: readonly HttpResponse[], outputPath: OutputPath | undefined): Record<string, Value> {
+export function httpOutputs(pages: readonly HttpResponse[], outputPath: OutputPath | undefined, parsed: (page: HttpResponse) => ParsedResponse = pageParser()): Record<string, Value> {
   const last = pages[pages.length - 1] as HttpResponse;
   const matches: Value[] = [];
-  if (outputPath) for (const page of pages) matches.push(...selectFrom(page, outputPath));
+  if (outputPath) for (const page of pages) matches.push(...selectFrom(page, outputPath, parsed));
   return {
     Status: last.dryRun ? "DryRun" : statusName(last.status),
     "HTTP Status": last.status,
@@ -141,7 +148,7 @@ export function httpOutputs(pages: readonly HttpResponse[], outputPath: OutputPa
  * instead of failing the action. A 2xx body that does not fit the path still fails: that is a
  * mistake in the path.
  */
-function selectFrom(page: HttpResponse, outputPath: OutputPath): Value[] {
+function selectFrom(page: HttpResponse, outputPath: OutputPath, parsed: (page: HttpResponse) => ParsedResponse): Value[] {
   if (page.status < 400) return outputPath.select(parsed(page));
   try {
     return outputPath.select(parsed(page));
@@ -151,16 +158,25 @@ function selectFrom(page: HttpResponse, outputPath: OutputPath): Value[] {
   }
 }
 
-const parsedPages = new WeakMap<HttpResponse, ParsedResponse>();
-
-/** Each page's body is parsed once, however many paths (Output Path, next link) read it. */
-function parsed(page: HttpResponse): ParsedResponse {
-  let result = parsedPages.get(page);
-  if (!result) {
-    result = new ParsedResponse({ contentType: page.headers["content-type"] ?? "", body: page.body, headers: page.headers });
-    parsedPages.set(page, result);
-  }
-  return result;
+/**
+ * Each page's body parsed once, however many paths (Output Path, next link) read it: one
+ * parser per action run, remembering the pages it parsed (most runs have one page).
+ */
+function pageParser(): (page: HttpResponse) => ParsedResponse {
+  let first: HttpResponse | undefined;
+  let firstParsed: ParsedResponse | undefined;
+  let others: Map<HttpResponse, ParsedResponse> | undefined;
+  const parse = (page: HttpResponse) => new ParsedResponse({ contentType: page.headers["content-type"] ?? "", body: page.body, headers: page.headers });
+  return (page) => {
+    if (page === first) return firstParsed as ParsedResponse;
+    if (first === undefined) {
+      first = page;
+      return (firstParsed = parse(page));
+    }
+    let result = (others ??= new Map()).get(page);
+    if (!result) others.set(page, (result = parse(page)));
+    return result;
+  };
 }
 
 function baseSendOptions(inputs: BoundInputs, context: ActionContext): SendOptions {

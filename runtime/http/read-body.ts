@@ -46,8 +46,17 @@ export function decodeBody(bytes: Buffer, contentType: string | undefined): stri
   return decoder.decode(bytes);
 }
 
+/** Charsets by Content-Type text (null: none given); a service sends the same one every time. */
+const charsets = new Map<string, string | null>();
+
 function charsetOf(contentType: string | undefined): string | undefined {
   if (contentType === undefined) return undefined;
-  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
-  return match?.[1]?.toLowerCase();
+  let charset = charsets.get(contentType);
+  if (charset === undefined) {
+    const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
+    charset = match?.[1]?.toLowerCase() ?? null;
+    if (charsets.size >= 256) charsets.clear();
+    charsets.set(contentType, charset);
+  }
+  return charset ?? undefined;
 }

@@ -97,14 +97,14 @@ export function compileRequestSchema(schema: unknown): ExactSchema {
   return compiled.schema;
 }
 
-function compileUserSchema(userSchema: unknown): { key: string; schema: UserSchema } {
+function compileUserSchema(userSchema: unknown): KnownSchema {
   checkLimits(userSchema);
   if (!isPlainObject(userSchema)) {
     throw schemaProblemsError([{ pointer: "", message: "a Request Schema must be a JSON object (a JSON Schema)" }]);
   }
   const userText = canonicalJson(userSchema);
   const known = byUserText.get(userText);
-  if (known) return { key: userText, schema: touch(byUserText, userText, known) };
+  if (known) return { key: userText, schema: touch(byUserText, userText, known), used: false };
 
   const closed = closeSchema(userSchema, () => checkAgainstMetaSchema(userSchema));
   const closedText = canonicalJson(closed.document);
@@ -112,7 +112,7 @@ function compileUserSchema(userSchema: unknown): { key: string; schema: UserSche
   const compiled = same ? touch(byClosedText, closedText, same) : remember(byClosedText, closedText, new CompiledSchema(closed, closedText));
   // Schemas differing only in what the rewrite overrides share a validator, but each keeps
   // its own knowledge of where it had allowed extra elements (for the message).
-  return { key: userText, schema: remember(byUserText, userText, new UserSchema(compiled, closed.openLocations())) };
+  return { key: userText, schema: remember(byUserText, userText, new UserSchema(compiled, closed.openLocations())), used: false };
 }
 
 /** Drops every cached validator (tests; hosts reloading many pipelines). */
@@ -126,29 +126,37 @@ const CACHE_LIMIT = 256;
 const byUserText = new Map<string, UserSchema>();
 const byClosedText = new Map<string, CompiledSchema>();
 /** JSON texts to their cache entry; valid while that entry is still in byUserText. */
-const byJsonText = new Map<string, { key: string; schema: UserSchema }>();
+const byJsonText = new Map<string, KnownSchema>();
 /** Frozen schema objects to their cache entry; valid while that entry is still in byUserText. */
-const byFrozenObject = new WeakMap<object, { key: string; schema: UserSchema }>();
+const byFrozenObject = new WeakMap<object, KnownSchema>();
+
+/** A user schema's entry in byUserText, as the other caches point at it. */
+interface KnownSchema extends CacheEntry {
+  key: string;
+  schema: UserSchema;
+}
 
 /**
  * The caches are least-recently-used in effect, by second chance: a hit only marks its entry
- * (moving it to the end of a Map on every hit was a visible share of a run), and eviction moves
- * marked entries to the end, unmarked, instead of dropping them.
+ * (moving it to the end of a Map on every hit was a visible share of a run; so was a WeakSet of
+ * marked entries), and eviction moves marked entries to the end, unmarked, instead of dropping them.
  */
-const used = new WeakSet<object>();
+interface CacheEntry {
+  used: boolean;
+}
 
-function touch<T extends object>(_cache: Map<string, T>, _key: string, value: T): T {
-  used.add(value);
+function touch<T extends CacheEntry>(_cache: Map<string, T>, _key: string, value: T): T {
+  value.used = true;
   return value;
 }
 
-function remember<T extends object>(cache: Map<string, T>, key: string, value: T): T {
+function remember<T extends CacheEntry>(cache: Map<string, T>, key: string, value: T): T {
   // Room is made before the new entry goes in, so entries given a second chance queue before it.
   while (!cache.has(key) && cache.size >= CACHE_LIMIT) {
     const [oldestKey, oldest] = cache.entries().next().value as [string, T];
     cache.delete(oldestKey);
-    if (!used.has(oldest)) break;
-    used.delete(oldest);
+    if (!oldest.used) break;
+    oldest.used = false;
     cache.set(oldestKey, oldest);
   }
   cache.set(key, value);
@@ -156,8 +164,10 @@ function remember<T extends object>(cache: Map<string, T>, key: string, value: T
 }
 
 /** One user's schema: the shared compiled validator plus what the message needs. */
-class UserSchema implements ExactSchema {
+class UserSchema implements ExactSchema, CacheEntry {
   readonly schema: Readonly<Record<string, unknown>>;
+  /** Marked when found in the cache (see {@link touch}). */
+  used = false;
 
   constructor(private readonly compiled: CompiledSchema, private readonly openLocations: Set<string>) {
     this.schema = compiled.schema;
@@ -182,8 +192,10 @@ const DETAILS_LIMIT = 200;
 const POINTER_DISPLAY_LIMIT = 200;
 
 /** The validator of one closed schema, shared by every user schema that closes to it. */
-class CompiledSchema {
+class CompiledSchema implements CacheEntry {
   readonly schema: Readonly<Record<string, unknown>>;
+  /** Marked when found in the cache (see {@link touch}). */
+  used = false;
   private readonly ajv: Ajv2020;
   private readonly validate: ValidateFunction;
   private readonly id: string;

@@ -108,7 +108,8 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
     if (hop.credentials && credentialQuery.length > 0 && target.origin === origin) target = targetOf(new URL(withQueryParams(hop.url, credentialQuery)));
     const url = target.href;
     if (options.onHop) await options.onHop(url);
-    const hopStarted = performance.now();
+    // Timed only for the log lines that show it.
+    const hopStarted = logging ? performance.now() : 0;
     if (logging) log(options, "debug", "http.request", { method: hop.method, url: show(url) });
 
     const left = deadline - clock.now().getTime();

@@ -30,6 +30,9 @@ beforeEach(async () => {
     } else if (request.url === "/plain") {
       response.writeHead(200, { "content-type": "text/plain" });
       response.end("hello");
+    } else if (request.url.startsWith("/pages/")) {
+      const page = Number(request.url.slice("/pages/".length));
+      json(response, 200, { items: [{ n: page * 10 + 1 }, { n: page * 10 + 2 }], next: page < 3 ? `/pages/${page + 1}` : null });
     }
     else if (request.url === "/xml") {
       response.writeHead(200, { "content-type": "application/xml" });
@@ -192,6 +195,31 @@ describe("Send to REST Service", () => {
   test("XPath on a namespaced XML response matches by local name", async () => {
     const result = await run([{ name: "Get", type: "Send to REST Service", inputs: { URL: `${server.url}/xml`, "HTTP Method": "get", "Output Path": "/SUserResponse/SUser/Email" } }]);
     expect(result.actions[0]?.outputs?.["Output Path Data"]).toBe("a@b.c");
+  });
+
+  test("with Pagination, Output Path reads every page, each page's body parsed once", async () => {
+    const parse = jest.spyOn(JSON, "parse");
+    try {
+      const result = await run([
+        {
+          name: "List",
+          type: "Send to REST Service",
+          inputs: { URL: `${server.url}/pages/1`, "HTTP Method": "GET", "Output Path": "$.items[*].n", Pagination: { nextLink: "$.next" } },
+        },
+        {
+          name: "Again",
+          type: "Send to REST Service",
+          inputs: { URL: `${server.url}/pages/1`, "HTTP Method": "GET", "Output Path": "$.items[*].n", Pagination: { nextLink: "$.next" } },
+        },
+      ]);
+      for (const action of result.actions) expect(action).toMatchObject({ status: "succeeded", outputs: { "Output Path Data": [11, 12, 21, 22, 31, 32] } });
+      expect(server.requests.map((request) => request.url)).toEqual(["/pages/1", "/pages/2", "/pages/3", "/pages/1", "/pages/2", "/pages/3"]);
+      // Empty-page check, next link and Output Path Data all read one parse per page and run.
+      const pageParses = parse.mock.calls.filter(([text]) => typeof text === "string" && text.startsWith('{"items":'));
+      expect(pageParses).toHaveLength(6);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   test("an error status succeeds by default and fails with Fail On Error Status", async () => {

@@ -1,6 +1,9 @@
+import fc from "fast-check";
+import type { JSONValue } from "json-p3";
 import {
   ParsedResponse, compileOutputPath, responseBodyKind, shapeOutput,
 } from "../../runtime/extract/output-path";
+import { parseJsonPath } from "../../runtime/extract/jsonpath";
 import type { ExtractableResponse } from "../../runtime/extract/output-path";
 import { SiqError } from "../../runtime/errors";
 import { JsonData, toText } from "../../runtime/values";
@@ -61,6 +64,27 @@ describe("Output Path: JSON responses (JSONPath)", () => {
     ["$..city", ["Oslo"]],
   ])("%s selects scalars as they are", (path, expected) => {
     expect(select(path, json(body))).toEqual(expected);
+  });
+
+  test("dotted paths ($.a.b) select exactly what the general JSONPath query selects", () => {
+    // Names that exist, and names every object or array has through its prototype.
+    const name = fc.constantFrom("a", "b", "id", "length", "constructor", "toString", "__proto__", "hasOwnProperty", "_x1");
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: "small" }, fc.constant(null), fc.boolean(), fc.integer(), fc.string({ maxLength: 3 }), tie("object"), tie("array")),
+      object: fc.dictionary(name, tie("value"), { maxKeys: 4 }),
+      array: fc.array(tie("value"), { maxLength: 3 }),
+    })).value;
+    const plain = (values: Value[]) => values.map((value) => (value instanceof JsonData ? value.data : value));
+    fc.assert(
+      fc.property(json, fc.array(name, { minLength: 1, maxLength: 4 }), (data, names) => {
+        const path = `$.${names.join(".")}`;
+        // Through JSON text, as a response is: "__proto__" becomes an own member, as JSON.parse makes it.
+        const body = JSON.stringify(data);
+        const expected = [...parseJsonPath(path).lazyQuery(JSON.parse(body) as JSONValue)].map((node) => node.value);
+        expect(plain(select(path, { contentType: "application/json", body, headers: {} }))).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test("objects and arrays come as JSON data", () => {

@@ -79,6 +79,25 @@ describe("the URL check (every hop)", () => {
   });
 });
 
+describe("the URL check, asked again and again", () => {
+  test("gives the same answer every time: allowed URLs stay allowed, refused ones are refused each time", () => {
+    const policy = new EgressPolicy({ ownOrigin: "http://127.0.0.1:8080", allowHosts: parseAllowHosts("10.0.0.5:8443") });
+    for (let round = 0; round < 3; round++) {
+      expect(() => policy.checkUrl("https://api.example.com/users?page=2")).not.toThrow();
+      expect(() => policy.checkUrl("http://127.0.0.1:8080/api/v1/admin/users")).not.toThrow();
+      expect(() => policy.checkUrl("https://10.0.0.5:8443/x")).not.toThrow();
+      expect(() => policy.checkUrl("https://10.0.0.5:9443/x")).toThrow(expect.objectContaining({ code: "EGRESS_DENIED" }));
+      expect(() => policy.checkUrl("http://127.0.0.1:8081/")).toThrow(expect.objectContaining({ code: "EGRESS_DENIED" }));
+      expect(() => policy.checkUrl("http://localhost/")).toThrow(expect.objectContaining({ code: "EGRESS_DENIED" }));
+    }
+    // Many different URLs (past what is remembered) are each judged the same way.
+    for (let i = 0; i < 2500; i++) {
+      expect(() => policy.checkUrl(`https://api.example.com/users/${i}`)).not.toThrow();
+      if (i % 250 === 0) expect(() => policy.checkUrl(`http://192.168.1.${i % 200}/`)).toThrow(expect.objectContaining({ code: "EGRESS_DENIED" }));
+    }
+  });
+});
+
 describe("the DNS check (when connecting)", () => {
   const resolvesToLoopback = async () => [{ address: "127.0.0.1", family: 4 }];
 

@@ -492,3 +492,37 @@ describe("inbox", () => {
     expect(answer.status).toBe(413);
   });
 });
+
+describe("what every answer goes through (the host's hooks)", () => {
+  test("allowed, refused and unknown calls all carry no-store and nosniff, and each is audited once with its caller", async () => {
+    const calls = [
+      ["GET", "/api/v1/admin/users", admin, 200, "admin"],
+      ["GET", "/api/v1/admin/users", undefined, 401, "anonymous"],
+      ["GET", "/api/v1/admin/users", "not.a.token", 401, "anonymous"],
+      ["GET", "/api/v1/admin/nothing", admin, 404, "admin"],
+      ["GET", "/api/v1/admin/nothing", undefined, 404, "anonymous"],
+    ] as const;
+    const before = t.directory.listAudit({ top: 1000 }).total;
+    for (const [method, path, token, status] of calls) {
+      const answer = await t.call(method, path, token === undefined ? {} : { token });
+      expect([path, answer.status, answer.headers.get("cache-control"), answer.headers.get("x-content-type-options")]).toEqual([path, status, "no-store", "nosniff"]);
+    }
+    const audit = t.directory.listAudit({ top: 1000 }).items.slice(before);
+    expect(audit.map((record) => [record.url, record.status, record.user])).toEqual(calls.map(([, path, , status, user]) => [path, status, user]));
+  });
+
+  test("a request log that throws neither changes the answer nor stops the host", async () => {
+    const host = await startTestHost({
+      requestLog: () => {
+        throw new Error("log sink down");
+      },
+    });
+    try {
+      const token = host.tokenFor("admin");
+      for (let i = 0; i < 2; i++) expect((await host.call("GET", "/api/v1/admin/users", { token })).status).toBe(200);
+      expect(host.directory.listAudit({ top: 1000 }).items.filter((record) => record.url === "/api/v1/admin/users")).toHaveLength(2);
+    } finally {
+      await host.close();
+    }
+  });
+});

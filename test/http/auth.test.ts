@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import { Redactor } from "../../runtime/redact";
 import { parseConnectionAuth } from "../../runtime/http/auth/connection-auth";
-import { AUTH_INPUT_NAMES, readAuthInputs, resolveAuth, type AuthInputs, type ResolveAuthOptions } from "../../runtime/http/auth/resolve-auth";
+import { AUTH_INPUT_NAMES, noAuth, readAuthInputs, resolveAuth, type AuthInputs, type ResolveAuthOptions } from "../../runtime/http/auth/resolve-auth";
 import { jwtExpiry, TokenCache } from "../../runtime/http/auth/token-cache";
 import { createDispatcher } from "../../runtime/http/dispatcher";
 import { buildRequestHeaders } from "../../runtime/http/headers";
@@ -117,6 +117,20 @@ describe("action auth inputs", () => {
 
   test("no inputs and no connection: no auth", async () => {
     expect(await resolveAuth({}, resolveOptions())).toEqual({ source: "none", type: "none", headers: [], query: [] });
+  });
+
+  test("noAuth answers without waiting exactly when there is nothing to resolve, as resolveAuth would", async () => {
+    const none = { source: "none", type: "none", headers: [], query: [] };
+    expect(noAuth({}, undefined)).toEqual(none);
+    expect(noAuth({}, { name: "crm", baseUrl: "https://crm.example" })).toEqual(await resolveAuth({}, resolveOptions({ connection: { name: "crm", baseUrl: "https://crm.example" } })));
+    // Anything set, even blank or invalid, goes through resolveAuth (which checks it).
+    expect(noAuth({ basicUsername: "" }, undefined)).toBeUndefined();
+    expect(noAuth({ sendAccessToken: true }, undefined)).toBeUndefined();
+    expect(noAuth({ oauthScope: "read" }, undefined)).toBeUndefined();
+    expect(noAuth({}, { name: "crm", auth: { type: "bearer", token: "t0k3n-1" } })).toBeUndefined();
+    expect(noAuth({}, { name: "crm", auth: "basic" })).toBeUndefined();
+    // Each answer is its own object: a caller changing it changes no other request's auth.
+    expect(noAuth({}, undefined)).not.toBe(noAuth({}, undefined));
   });
 });
 

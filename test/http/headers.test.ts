@@ -28,6 +28,22 @@ describe("buildRequestHeaders", () => {
     expect(shown(headers).filter((line) => /authorization/i.test(line))).toEqual(expected);
   });
 
+  test("without custom headers or credentials: the standard headers and the body's type, fresh each time", () => {
+    const none: ResolvedAuth = { source: "none", type: "none", headers: [], query: [] };
+    for (const parts of [{}, { custom: [] }, { auth: none }, { credentials: [] }, { auth: none, custom: [], credentials: [] }]) {
+      expect(shown(buildRequestHeaders(parts))).toEqual(["standard Accept: */*", "standard User-Agent: siq-actions"]);
+      expect(shown(buildRequestHeaders({ ...parts, contentType: "application/json; charset=utf-8" }))).toEqual([
+        "standard Accept: */*",
+        "standard User-Agent: siq-actions",
+        "content Content-Type: application/json; charset=utf-8",
+      ]);
+      expect(shown(buildRequestHeaders({ ...parts, contentType: "text/plain", multipart: true }))).toEqual(["standard Accept: */*", "standard User-Agent: siq-actions"]);
+    }
+    const one = buildRequestHeaders({});
+    (one[0] as { value: string }).value = "changed";
+    expect(buildRequestHeaders({})[0]?.value).toBe("*/*");
+  });
+
   test("a custom Content-Type replaces the body's, except for multipart", () => {
     const custom: Array<[string, string]> = [["Content-Type", "application/merge-patch+json"]];
     expect(shown(buildRequestHeaders({ custom, contentType: "application/json; charset=utf-8" })).filter((l) => l.includes("Content-Type"))).toEqual([

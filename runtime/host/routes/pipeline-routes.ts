@@ -7,8 +7,9 @@
  */
 import type { FastifyInstance } from "fastify";
 import { convertAnswers } from "../../answers";
+import { CHECKED_USER } from "../../runtime";
 import { ApiError } from "../api-error";
-import { actingUser, pathOf, respond, type HostContext } from "../host-context";
+import { actingUser, connectionSignal, pathOf, respond, type HostContext } from "../host-context";
 import { pageBody, pageQuery, slicePage } from "../paging";
 import { FORMAT_QUERY, PAGE_QUERY, RUN_BODY } from "../schemas";
 
@@ -33,17 +34,8 @@ export function registerPipelineRoutes(app: FastifyInstance, host: HostContext):
         });
       }
       // A caller that goes away cancels its run; a host shutting down lets runs finish.
-      const controller = new AbortController();
-      const onClose = () => {
-        if (!reply.raw.writableFinished) controller.abort(new Error("The caller closed the connection."));
-      };
-      reply.raw.once("close", onClose);
-      try {
-        const result = await host.runtime().run(pipeline, { answers, user: user.username, signal: controller.signal });
-        return respond(request, reply, 200, result, { root: "RunResult" });
-      } finally {
-        reply.raw.off("close", onClose);
-      }
+      const result = await host.runtime().run(pipeline, { answers, user: user.username, signal: connectionSignal(request), [CHECKED_USER]: user });
+      return respond(request, reply, 200, result, { root: "RunResult" });
     },
   );
 }

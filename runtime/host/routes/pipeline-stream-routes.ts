@@ -17,7 +17,7 @@ import { requireAnswers } from "../../answers";
 import type { RunEvent } from "../../engine/result";
 import { ERROR_CODES, toSiqError } from "../../errors";
 import type { Pipeline } from "../../pipeline/types";
-import type { Runtime } from "../../runtime";
+import { CHECKED_USER, type Runtime } from "../../runtime";
 import { ApiError, errorBody, statusOf } from "../api-error";
 import { actingUser, type HostContext } from "../host-context";
 import { RUN_BODY } from "../schemas";
@@ -70,7 +70,7 @@ export function registerPipelineStreamRoutes(app: FastifyInstance, host: HostCon
 
       send({ type: "run-started", pipeline: pipeline.name, actions: describeActions(pipeline, runtime) });
       runtime
-        .run(pipeline, { answers, user: user.username, signal: controller.signal, onEvent: (event) => send(withMeaning(event)) })
+        .run(pipeline, { answers, user: user.username, signal: controller.signal, [CHECKED_USER]: user, onEvent: (event) => send(withMeaning(event)) })
         .then(
           (result) => send({ type: "run-finished", result }),
           (thrown: unknown) => {

@@ -97,6 +97,17 @@ const DRY_RUN_TOKEN = "dry-run-token";
 
 const NONE: ResolvedAuth = { source: "none", type: "none", headers: [], query: [] };
 
+/**
+ * The credentials when they can be known without waiting: none at all (no auth input set, no
+ * connection auth), which is what {@link resolveAuth} would give. Undefined when there is auth
+ * to resolve (then call resolveAuth). Saves an asynchronous step per request without auth.
+ */
+export function noAuth(inputs: AuthInputs, connection: ConnectionInfo | undefined): ResolvedAuth | undefined {
+  if (connection !== undefined && connection.auth !== undefined && connection.auth !== null) return undefined;
+  for (const key in inputs) if (inputs[key as keyof AuthInputs] !== undefined) return undefined;
+  return { source: "none", type: "none", headers: [], query: [] };
+}
+
 /** The credentials for a request; registers every secret it meets with the redactor. */
 export async function resolveAuth(inputs: AuthInputs, options: ResolveAuthOptions): Promise<ResolvedAuth> {
   const { redactor } = options;
