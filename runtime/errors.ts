@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   TEMPLATE_SYNTAX: "A template cannot be parsed.",
   ANSWERS_INVALID: "An answer does not fit its question.",
   USAGE: "The command line is not valid.",
+  SETTING_INVALID: "An environment variable that sets a limit (SIQ_MAX_RESPONSE_BYTES) is not a valid value.",
   FILE_NOT_FOUND: "A file named by the user does not exist or cannot be read.",
   FILE_OUTSIDE_PIPELINE_FOLDER: "An Action Documents file is outside the pipeline's folder (symbolic links resolved); document files must be in it or below it.",
   // Formula and template warnings (runtime/template); shown as `warning:` lines, exit code unchanged

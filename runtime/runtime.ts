@@ -78,11 +78,15 @@ const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 /**
  * Settings from the environment: SIQ_MAX_RESPONSE_BYTES, and the password policy of SmartIQ
  * User's Reset Password (SIQ_PASSWORD_LENGTH, SIQ_PASSWORD_MIN_NON_ALPHANUMERIC; SPEC 5.3 makes
- * it configurable). A policy variable that is set but not sound fails at once
- * (INVALID_PASSWORD_POLICY, naming the variable), not at the first reset.
+ * it configurable). A variable that is set but not sound fails at once (SETTING_INVALID or
+ * INVALID_PASSWORD_POLICY, naming the variable), not at the first response or reset.
  */
 export function defaultSettings(env: Readonly<Record<string, string | undefined>> = process.env): RuntimeSettings {
-  const limit = Number(env.SIQ_MAX_RESPONSE_BYTES);
+  const limitText = env.SIQ_MAX_RESPONSE_BYTES?.trim();
+  const limit = limitText ? Number(limitText) : DEFAULT_MAX_RESPONSE_BYTES;
+  if ((limitText && !/^\d+$/.test(limitText)) || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new SiqError("SETTING_INVALID", `SIQ_MAX_RESPONSE_BYTES=${limitText ?? ""} is not a number of bytes; set a whole number above 0 (the default is ${DEFAULT_MAX_RESPONSE_BYTES}, 10 MB), or unset it.`);
+  }
   const passwordPolicy = { length: DEFAULT_PASSWORD_POLICY.length, minNonAlphanumeric: DEFAULT_PASSWORD_POLICY.minNonAlphanumeric };
   const length = env.SIQ_PASSWORD_LENGTH?.trim();
   const symbols = env.SIQ_PASSWORD_MIN_NON_ALPHANUMERIC?.trim();
@@ -100,7 +104,7 @@ export function defaultSettings(env: Readonly<Record<string, string | undefined>
     }
   }
   return {
-    maxResponseBytes: Number.isInteger(limit) && limit > 0 ? limit : DEFAULT_MAX_RESPONSE_BYTES,
+    maxResponseBytes: limit,
     passwordPolicy,
   };
 }

@@ -8,6 +8,14 @@ test("unset, the defaults: 10 MB responses, 16-character passwords with 2 symbol
   expect(defaultSettings({})).toEqual({ maxResponseBytes: 10 * 1024 * 1024, passwordPolicy: { length: 16, minNonAlphanumeric: 2 } });
 });
 
+test("SIQ_MAX_RESPONSE_BYTES sets the response limit; a value that is not a number of bytes is SETTING_INVALID", () => {
+  expect(defaultSettings({ SIQ_MAX_RESPONSE_BYTES: "2048" }).maxResponseBytes).toBe(2048);
+  expect(defaultSettings({ SIQ_MAX_RESPONSE_BYTES: "" }).maxResponseBytes).toBe(10 * 1024 * 1024);
+  for (const value of ["0", "-5", "10MB", "1e6", "1.5"]) {
+    expect(() => defaultSettings({ SIQ_MAX_RESPONSE_BYTES: value })).toThrow(expect.objectContaining({ code: "SETTING_INVALID", message: expect.stringContaining(`SIQ_MAX_RESPONSE_BYTES=${value} `) }));
+  }
+});
+
 test("SIQ_PASSWORD_LENGTH and SIQ_PASSWORD_MIN_NON_ALPHANUMERIC set the policy, each on its own", () => {
   expect(defaultSettings({ SIQ_PASSWORD_LENGTH: "24", SIQ_PASSWORD_MIN_NON_ALPHANUMERIC: "5" }).passwordPolicy).toEqual({ length: 24, minNonAlphanumeric: 5 });
   expect(defaultSettings({ SIQ_PASSWORD_LENGTH: " 12 " }).passwordPolicy).toEqual({ length: 12, minNonAlphanumeric: 2 });
