@@ -33,7 +33,14 @@ export async function connectorFilesFromEnv(io: Pick<CliIo, "env" | "cwd">): Pro
       files.push(path);
       continue;
     }
-    const names = (await readdir(path)).filter((name) => name.endsWith(".connector.json")).sort();
+    let names: string[];
+    try {
+      names = (await readdir(path)).filter((name) => name.endsWith(".connector.json")).sort();
+    } catch {
+      throw new SiqError("FILE_NOT_FOUND", `${CONNECTORS_ENV} names the folder ${entry.trim()}, which cannot be read: check its permissions.`, {
+        details: { variable: CONNECTORS_ENV, path: entry.trim() },
+      });
+    }
     if (names.length === 0) {
       throw new SiqError("FILE_NOT_FOUND", `${CONNECTORS_ENV} names the folder ${entry.trim()}, which holds no *.connector.json file.`, {
         details: { variable: CONNECTORS_ENV, path: entry.trim() },

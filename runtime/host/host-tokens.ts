@@ -33,6 +33,12 @@ export interface TokenClaims {
   use?: "session";
 }
 
+/** The token of an `Authorization: Bearer <token>` header; undefined for any other header or none. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = typeof header === "string" ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
+  return match?.[1];
+}
+
 /** Where signed-out tokens are kept (the embedded directory), so every host on it refuses them. */
 export interface TokenRevocations {
   revokeToken(jti: string, expiresAtSeconds: number, nowSeconds: number): void;
@@ -124,7 +130,7 @@ export class HostTokens implements TokenProvider {
    */
   revoke(token: string, use: TokenUse = "api"): void {
     this.verify(token, use);
-    const claims = this.claims(token);
+    const claims = this.verified.get(token) ?? this.claims(token);
     this.directory.revokeToken(claims.jti, claims.exp, Math.floor(this.clock.now().getTime() / 1000));
   }
 

@@ -24,7 +24,7 @@ import { ApiError, errorBody, statusOf } from "./api-error";
 import { EgressPolicy, parseAllowHosts, type AllowedHost, type Resolver } from "./egress";
 import type { HostContext, RequestState } from "./host-context";
 import { wantsXml } from "./host-context";
-import { HostTokens, DEFAULT_TOKEN_LIFETIME_SECONDS } from "./host-tokens";
+import { HostTokens, DEFAULT_TOKEN_LIFETIME_SECONDS, bearerToken } from "./host-tokens";
 import { withHostUrl } from "./host-url";
 import { Inbox, type InboxOptions } from "./inbox";
 import { LoginThrottle, type LoginThrottleOptions } from "./login-throttle";
@@ -33,7 +33,7 @@ import { auditRecordOf, logEntryOf, type RequestLogEntry } from "./request-recor
 import { registerAuditRoutes } from "./routes/audit-routes";
 import { registerGroupRoutes } from "./routes/group-routes";
 import { registerInboxRoutes } from "./routes/inbox-routes";
-import { bearerToken, registerLoginRoutes } from "./routes/login-routes";
+import { registerLoginRoutes } from "./routes/login-routes";
 import { registerPipelineRoutes } from "./routes/pipeline-routes";
 import { registerPipelineStreamRoutes } from "./routes/pipeline-stream-routes";
 import { cookieSessionToken } from "./pages/page-session";
@@ -318,7 +318,7 @@ function recordRequest(host: HostContext, options: HostOptions, request: Fastify
 
 /** Bearer token (or, on the form pages' routes without Authorization, their session cookie), then X-As-User. Throws ApiError 401/403. */
 function authenticate(host: HostContext, request: FastifyRequest): void {
-  const bearer = bearerToken(request);
+  const bearer = bearerToken(request.headers.authorization);
   const cookie = request.headers.authorization === undefined && request.routeOptions.config.pageSession === true ? cookieSessionToken(host.tokens, request) : undefined;
   const token = bearer ?? cookie;
   if (token === undefined) {

@@ -98,3 +98,28 @@ describe("SmartIQ API", () => {
     expect(result.problems.map((p) => [p.code, p.path])).toEqual([["SMARTIQ_FOREIGN_ORIGIN", "actions[0].inputs.URL"]]);
   });
 });
+
+test("a dry run against a remote SmartIQ prints its login and the call, and sends neither", async () => {
+  const pipeline = pipelineOf(
+    {
+      name: "Remote",
+      connections: { smartiq: { baseUrl: smartiq.url, auth: { type: "login", username: "svc", password: "${SVC_PASSWORD}" } } },
+      actions: [{ name: "Read", type: "SmartIQ API", inputs: { URL: "/api/v1/admin/users", "HTTP Method": "GET" } }],
+    },
+    { SVC_PASSWORD: "svc-password-123" },
+  );
+  const printed: Array<{ method: string; url: string }> = [];
+  const runtime = createRuntime();
+  try {
+    const result = await runtime.run(pipeline, { dryRun: (request) => void printed.push({ method: request.method, url: request.url }) });
+    expect(result.status).toBe("succeeded");
+  } finally {
+    await runtime.close();
+  }
+  expect(printed).toEqual([
+    { method: "POST", url: `${smartiq.url}/api/v1/admin/login/forms` },
+    { method: "GET", url: `${smartiq.url}/api/v1/admin/users` },
+  ]);
+  expect(smartiq.requests).toHaveLength(0);
+  expect(JSON.stringify(printed)).not.toContain("svc-password-123");
+});

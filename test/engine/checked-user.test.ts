@@ -3,28 +3,11 @@
  * a run through the host looks the user up once, not twice. The runtime takes it only as the
  * user that `user` names, enabled; anything else is looked up as before (SPEC 11.1).
  */
-import { defineAction } from "../../runtime/definition";
 import type { SqliteDirectory } from "../../runtime/directory";
 import { CHECKED_USER, createRuntime } from "../../runtime/runtime";
 import { inspectPipelineData } from "../../runtime/pipeline/load";
+import { whoAmIAction as whoAmI } from "../helpers/test-actions";
 import { openTestDirectory } from "../helpers/test-directory";
-
-const whoAmI = defineAction({
-  definition: {
-    id: "test-who-am-i",
-    displayName: "Test Who Am I",
-    version: "1.0.0",
-    description: "Outputs the running user.",
-    inputs: [],
-    outputs: [
-      { name: "Username", type: "text", description: "The running user's name." },
-      { name: "Guid", type: "text", description: "The running user's GUID." },
-    ],
-  },
-  async handler(_inputs, context) {
-    return { outputs: { Username: context.user.username, Guid: context.user.guid ?? "" } };
-  },
-});
 
 const loaded = inspectPipelineData({ name: "Who", actions: [{ name: "Who", type: "Test Who Am I", inputs: {} }] }, { actions: [whoAmI], env: {}, displayName: "who.pipeline.json" }, "error");
 if (!loaded.pipeline) throw new Error("the test pipeline does not load");

@@ -91,3 +91,21 @@ export const waitAction: ActionPlugin = defineAction({
 });
 
 export const testActions = [echoAction, flakyAction, waitAction];
+
+/** Outputs the user it runs as: Username and Guid (for tests of who a run is "as"). Not in testActions. */
+export const whoAmIAction: ActionPlugin = defineAction({
+  definition: {
+    id: "test-who-am-i",
+    displayName: "Test Who Am I",
+    version: "1.0.0",
+    description: "Outputs the running user.",
+    inputs: [],
+    outputs: [
+      { name: "Username", type: "text", description: "The running user's name." },
+      { name: "Guid", type: "text", description: "The running user's GUID." },
+    ],
+  },
+  async handler(_inputs, context) {
+    return { outputs: { Username: context.user.username, Guid: context.user.guid ?? "" } };
+  },
+});

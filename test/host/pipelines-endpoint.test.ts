@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineAction } from "../../runtime/definition";
+import { whoAmIAction as whoAmI } from "../helpers/test-actions";
 import { addUser, startTestHost, type TestHost } from "./helpers/test-host";
 
 let dir: string;
@@ -165,32 +165,20 @@ describe("an edited pipeline file", () => {
 });
 
 describe("the running user of a run through the endpoint", () => {
-  const whoAmI = defineAction({
-    definition: {
-      id: "test-who-am-i",
-      displayName: "Test Who Am I",
-      version: "1.0.0",
-      description: "Outputs the running user.",
-      inputs: [],
-      outputs: [{ name: "Username", type: "text", description: "The running user's name." }],
-    },
-    async handler(_inputs, context) {
-      return { outputs: { Username: context.user.username } };
-    },
-  });
-
   test("is the user the token check found (looked up once per request), or the impersonated one", async () => {
     writeFileSync(join(dir, "who.pipeline.json"), JSON.stringify({ name: "Who", actions: [{ name: "Who", type: "Test Who Am I", inputs: {} }] }));
     const host = await startTestHost({ pipelinesDir: dir, actions: [whoAmI] });
     try {
       addUser(host.directory, "clerk");
       const token = host.tokenFor("admin");
+      const guidOf = (name: string) => host.directory.findUser(name)?.guid;
+      const [adminGuid, clerkGuid] = [guidOf("admin"), guidOf("clerk")];
       const lookups = jest.spyOn(host.directory, "findUser");
       const plain = await host.call("POST", "/api/v1/pipelines/who/run", { token, body: { answers: {} } });
-      expect(plain.json.actions[0].outputs).toEqual({ Username: "admin" });
+      expect(plain.json.actions[0].outputs).toEqual({ Username: "admin", Guid: adminGuid });
       expect(lookups).toHaveBeenCalledTimes(1);
       const as = await host.call("POST", "/api/v1/pipelines/who/run", { token, headers: { "x-as-user": "clerk" }, body: { answers: {} } });
-      expect(as.json.actions[0].outputs).toEqual({ Username: "clerk" });
+      expect(as.json.actions[0].outputs).toEqual({ Username: "clerk", Guid: clerkGuid });
       lookups.mockRestore();
       // Disabled since the token was issued: refused before anything runs.
       const clerkToken = host.tokenFor("clerk");

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DirectoryUser } from "../../directory";
 import { ApiError } from "../api-error";
 import { respond, type HostContext } from "../host-context";
+import { bearerToken } from "../host-tokens";
 import { FORMAT_QUERY, LOGIN_BODY } from "../schemas";
 
 export const LOGIN_PATH = "/api/v1/admin/login/forms";
@@ -25,17 +26,10 @@ export function registerLoginRoutes(app: FastifyInstance, host: HostContext): vo
   // Authenticated like every other call (so a bad token is 401 and audited); the token revoked is
   // the caller's own, whatever X-As-User says.
   app.post(LOGOUT_PATH, { schema: { querystring: FORMAT_QUERY } }, async (request, reply) => {
-    const token = bearerToken(request);
+    const token = bearerToken(request.headers.authorization);
     if (token !== undefined) host.tokens.revoke(token);
     return reply.code(204).send();
   });
-}
-
-/** The token of an `Authorization: Bearer` header, as the host's authentication reads it. */
-export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  const match = typeof header === "string" ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
-  return match?.[1];
 }
 
 /**
