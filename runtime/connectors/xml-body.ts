@@ -61,13 +61,13 @@ function escapeText(text: string, element: string): string {
   if (NOT_XML_CHAR.test(text)) {
     throw new SiqError("INPUT_CONVERSION", `The value of the XML element <${element}> holds a control character that XML cannot carry; remove it from the input.`);
   }
-  // Line ends a parser may normalise (CR; NEL and LINE SEPARATOR for XML 1.1 parsers) go as
-  // character references, which parsers keep as they are.
+  // Line ends a parser may normalise (CR; NEL and LINE SEPARATOR for XML 1.1 parsers; PARAGRAPH
+  // SEPARATOR for xmldom) go as character references, which parsers keep as they are.
   return text
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/[\r\u0085\u2028]/g, (c) => `&#${c.charCodeAt(0)};`);
+    .replace(/[\r\u0085\u2028\u2029]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function escapeAttribute(text: string): string {

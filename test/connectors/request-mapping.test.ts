@@ -161,6 +161,10 @@ test("an answer in an XML body stays the text of its element", () => {
   );
 });
 
+test("XML: line ends a parser would normalise (CR, NEL, LINE and PARAGRAPH SEPARATOR) go as character references", () => {
+  expect(writeXmlBody({ A: "a\rb\u0085c\u2028d\u2029e\nf" }, { root: "R" })).toBe("<R><A>a&#13;b&#133;c&#8232;d&#8233;e\nf</A></R>");
+});
+
 test("XML: null is an empty element, booleans and numbers their text; characters XML cannot carry are refused", () => {
   expect(writeXmlBody({ A: null, B: true, C: 1e21, D: -0.5 }, { root: "R" })).toBe("<R><A /><B>true</B><C>1e+21</C><D>-0.5</D></R>");
   expect(() => writeXmlBody({ Name: "bell\u0007" }, { root: "R" })).toThrow(expect.objectContaining({ code: "INPUT_CONVERSION" }));

@@ -187,8 +187,8 @@ describe("error excerpts mask before they flatten and cut", () => {
   });
 });
 
-describe("XmlEncode keeps NEL and LINE SEPARATOR (parsers would read them as line ends)", () => {
-  test.each([["\u0085", "&#133;"], ["\u2028", "&#8232;"], ["\r", "&#13;"]])("%j", (text, escaped) => {
+describe("XmlEncode keeps NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (parsers would read them as line ends)", () => {
+  test.each([["\u0085", "&#133;"], ["\u2028", "&#8232;"], ["\u2029", "&#8233;"], ["\r", "&#13;"]])("%j", (text, escaped) => {
     expect(xmlEscape(`a${text}b`)).toBe(`a${escaped}b`);
   });
 });

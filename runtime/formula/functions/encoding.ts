@@ -11,14 +11,15 @@ const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud80
 
 /**
  * XML-escapes text for element content and attribute values (both quote kinds). Carriage
- * returns, NEL and LINE SEPARATOR are written as references, since parsers read them as "\n"
- * otherwise (XML 1.1, and some 1.0 parsers, treat the last two as line ends).
+ * returns, NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are written as references, since parsers
+ * read them as "\n" otherwise (XML 1.1 treats NEL and LINE SEPARATOR as line ends; xmldom, the
+ * parser this runtime reads XML with, PARAGRAPH SEPARATOR too).
  */
 export function xmlEscape(text: string): string {
-  return text.replace(XML_INVALID, "\ufffd").replace(/[&<>"'\r\u0085\u2028]/g, (c) => XML_ENTITIES[c] ?? c);
+  return text.replace(XML_INVALID, "\ufffd").replace(/[&<>"'\r\u0085\u2028\u2029]/g, (c) => XML_ENTITIES[c] ?? c);
 }
 
-const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;", "\r": "&#13;", "\u0085": "&#133;", "\u2028": "&#8232;" };
+const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;", "\r": "&#13;", "\u0085": "&#133;", "\u2028": "&#8232;", "\u2029": "&#8233;" };
 
 /** RFC 3986 component encoding: everything but letters, digits and - . _ ~ is %-encoded (UTF-8). */
 export function urlEncode(text: string): string {
